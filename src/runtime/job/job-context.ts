@@ -1,0 +1,28 @@
+import type { Registry } from 'prom-client';
+import type { Command } from '../../protocol/index.ts';
+import type { JobConfig } from '../config/job-config.ts';
+import type { Logger } from '../logger.ts';
+
+/** Progress a job reports; sent as a `loading` event. */
+export interface JobProgress {
+  records_written?: number;
+  records_total?: number;
+  message?: string;
+}
+
+/** What a job's work receives from the runner. */
+export interface JobContext {
+  /** Aborted when the job is told to stop (command or SIGTERM). Work must end soon after. */
+  readonly signal: AbortSignal;
+  readonly config: JobConfig;
+  readonly logger: Logger;
+  /** The registry /metrics serves; a job registers its own metrics here. */
+  readonly registry: Registry;
+  /** Publishes a `loading` event. */
+  report(progress: JobProgress): Promise<void>;
+  /** Called after each ping addressed to this job has been answered with a pong. */
+  onPing(listener: (command: Command) => void): void;
+}
+
+/** A job's work. Resolving means finished; rejecting means error, unless the job was told to stop. */
+export type JobWork = (context: JobContext) => Promise<JobProgress | void>;

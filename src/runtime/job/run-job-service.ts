@@ -1,0 +1,69 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createBus, type Bus } from '../../bus/index.ts';
+import type { Telemetry } from '../../protocol/index.ts';
+import type { JobConfig } from '../config/job-config.ts';
+import { Health } from '../http/health.ts';
+import { ServiceHttpServer } from '../http/service-http-server.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { onShutdownSignal } from '../shutdown.ts';
+import type { JobWork } from './job-context.ts';
+import { JobRunner, type JobOutcome } from './job-runner.ts';
+
+export interface JobServiceOptions {
+  /** Name in logs, e.g. 'dummy-service'. */
+  service: string;
+  config: JobConfig;
+  work: JobWork;
+  /** An existing bus (embedded mode shares one); default: created from config.kafka. */
+  bus?: Bus;
+  /** Default: JSON lines on stdout for the service. */
+  logger?: Logger;
+  /** Default: a new registry with Node's default metrics. */
+  registry?: Registry;
+  /** Serve /metrics and /health/* on config.httpPort; default true. */
+  http?: boolean;
+  /** Handle SIGTERM/SIGINT; default true (false when several jobs share a process). */
+  handleSignals?: boolean;
+  onPublished?: (event: Telemetry) => void;
+  /** Called once the HTTP server listens, with its port. */
+  onListening?: (port: number) => void;
+  stopGraceMs?: number;
+}
+
+/** Wires a job's work to a bus, an HTTP server for metrics and probes, signals and a logger; runs it. */
+export async function runJobService(options: JobServiceOptions): Promise<JobOutcome> {
+  const { config } = options;
+  const logger =
+    options.logger ??
+    createLogger({ service: options.service, base: { queue_id: config.queueId, telemetry_id: config.telemetryId } });
+  const registry = options.registry ?? defaultRegistry();
+  const health = new Health();
+  const ownBus = options.bus === undefined;
+  const bus = options.bus ?? createBus(config.kafka);
+  const runner = new JobRunner({ ...options, bus, logger, registry, health });
+  const server = options.http === false ? undefined : new ServiceHttpServer({ registry, health, port: config.httpPort });
+  const removeSignals = options.handleSignals === false ? undefined : onShutdownSignal((s) => runner.stop(s));
+  try {
+    if (server) {
+      const port = await server.listen();
+      logger.info({ port }, `metrics and health on http://localhost:${port}/metrics`);
+      options.onListening?.(port);
+    }
+    logger.info(
+      { bus: config.kafka ? config.kafka.bootstrapServers.join(',') : 'memory', target: config.target },
+      'starting',
+    );
+    return await runner.run();
+  } finally {
+    removeSignals?.();
+    if (ownBus) await bus.close();
+    await server?.close();
+    logger.flush();
+  }
+}
+
+function defaultRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}

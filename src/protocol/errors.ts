@@ -31,6 +31,14 @@ export const ErrorCodes = {
   BUS_ERROR: 'SF_BUS_ERROR',
   /** The bus or a subscription was used after close(). */
   BUS_CLOSED: 'SF_BUS_CLOSED',
+  /** The database cannot be reached or is shutting down; retryable. */
+  STORE_UNAVAILABLE: 'SF_STORE_UNAVAILABLE',
+  /** The database rejected the credentials in DATABASE_URL. */
+  STORE_AUTH_FAILED: 'SF_STORE_AUTH_FAILED',
+  /** A statement failed (constraint, syntax, types); retrying the same statement fails again. */
+  STORE_QUERY_FAILED: 'SF_STORE_QUERY_FAILED',
+  /** The embedded database directory is in use by another process. */
+  STORE_LOCKED: 'SF_STORE_LOCKED',
   /** An operation did not complete within its deadline. */
   TIMEOUT: 'SF_TIMEOUT',
   /** A job failed while doing its work. */

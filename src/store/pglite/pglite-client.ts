@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { QueryResult, SqlClient, SqlExecutor } from '../types.ts';
+import { toStoreError } from '../errors.ts';
+import { DataDirLock } from './data-dir-lock.ts';
+
+export interface PGliteClientOptions {
+  /** Directory of the database; created if missing. Undefined: in memory, gone on close. */
+  dataDir?: string;
+}
+
+/**
+ * Postgres in WASM for the embedded mode. One connection, one process: a lock file refuses a second
+ * process on the same directory (PGlite itself has none and would corrupt it).
+ */
+export class PGliteClient implements SqlClient {
+  readonly kind = 'pglite';
+  readonly #db: PGlite;
+  readonly #lock: DataDirLock | undefined;
+
+  private constructor(db: PGlite, lock: DataDirLock | undefined) {
+    this.#db = db;
+    this.#lock = lock;
+  }
+
+  static async open(options: PGliteClientOptions = {}): Promise<PGliteClient> {
+    let lock: DataDirLock | undefined;
+    if (options.dataDir !== undefined) {
+      mkdirSync(options.dataDir, { recursive: true });
+      lock = DataDirLock.acquire(options.dataDir);
+    }
+    try {
+      const db = await PGlite.create(options.dataDir === undefined ? undefined : `${options.dataDir}/pgdata`);
+      return new PGliteClient(db, lock);
+    } catch (error) {
+      lock?.release();
+      throw toStoreError(error, options.dataDir ?? 'memory');
+    }
+  }
+
+  async query<Row>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
+    return run(this.#db, sql, params);
+  }
+
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#db.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params) }));
+  }
+
+  async ping(): Promise<boolean> {
+    return !this.#db.closed;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#db.closed) await this.#db.close();
+    this.#lock?.release();
+  }
+}
+
+interface PGliteLike {
+  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
+}
+
+async function run<Row>(db: PGliteLike, sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
+  try {
+    const result = await db.query<Row>(sql, params);
+    return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
+  } catch (error) {
+    throw toStoreError(error, 'pglite');
+  }
+}

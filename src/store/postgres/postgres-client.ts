@@ -1,0 +1,105 @@
+import pg from 'pg';
+import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
+import type { QueryResult, SqlClient, SqlExecutor } from '../types.ts';
+import { toStoreError } from '../errors.ts';
+
+export interface PostgresClientOptions {
+  /** DATABASE_URL, e.g. postgres://user:pass@127.0.0.1:5432/streamforge. */
+  connectionString: string;
+  /** Pool size; default 10. */
+  maxConnections?: number;
+  /** Longest to wait for a connection, in ms; default 5000. Wrong hosts fail within it. */
+  connectTimeoutMs?: number;
+  /** application_name seen in pg_stat_activity; default 'streamforge'. */
+  applicationName?: string;
+}
+
+/** PostgreSQL through a pg Pool. */
+export class PostgresClient implements SqlClient {
+  readonly kind = 'postgres';
+  readonly #pool: pg.Pool;
+  readonly #where: string;
+
+  constructor(options: PostgresClientOptions) {
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      application_name: options.applicationName ?? 'streamforge',
+    });
+    // An idle client that loses its connection must not crash the process; the next query reconnects.
+    this.#pool.on('error', () => undefined);
+    this.#where = redactUrl(options.connectionString);
+  }
+
+  /** Opens one connection to fail fast, naming the cause (refused, unknown database, bad password). */
+  async connect(): Promise<void> {
+    await this.query('select 1');
+  }
+
+  async query<Row>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
+    try {
+      const result = await this.#pool.query(sql, params);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      throw toStoreError(error, this.#where);
+    }
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw toStoreError(error, this.#where);
+    }
+    const tx: SqlExecutor = {
+      query: async <Row>(sql: string, params?: unknown[]) => {
+        try {
+          const result = await client.query(sql, params);
+          return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+        } catch (error) {
+          throw toStoreError(error, this.#where);
+        }
+      },
+    };
+    let failed: unknown;
+    try {
+      await client.query('begin');
+      const result = await work(tx);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      failed = error;
+      await client.query('rollback').catch(() => undefined);
+      throw isStore(error) ? error : toStoreError(error, this.#where);
+    } finally {
+      client.release(failed instanceof Error && !isStore(failed) ? failed : undefined);
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    return this.query('select 1').then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}
+
+function isStore(error: unknown): boolean {
+  return error instanceof StreamForgeError && error.code.startsWith('SF_STORE');
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    throw new StreamForgeError(ErrorCodes.INVALID_CONFIG, 'DATABASE_URL is not a valid URL (postgres://user:pass@host:5432/db)');
+  }
+}

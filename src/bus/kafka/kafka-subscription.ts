@@ -1,10 +1,11 @@
-import { once } from 'node:events';
 import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
 import { partitionKey } from '../encoding.ts';
 import type { BusRecord, PartitionPosition, PollOptions, Subscription, TopicPartition } from '../types.ts';
 import { toBusError } from './errors.ts';
 
 type RawMessage = Message<Buffer, Buffer, string, string>;
+
+const MAX_BUFFERED = 5000;
 
 /** One Kafka consumer and its message stream, read in batches through poll(). */
 export class KafkaSubscription implements Subscription {
@@ -14,6 +15,9 @@ export class KafkaSubscription implements Subscription {
   readonly #brokers: string[];
   /** Leader epochs seen per partition; OffsetCommit carries them (KIP-320). */
   readonly #epochs = new Map<string, number>();
+  /** Records fetched but not yet polled. The stream is paused while this holds MAX_BUFFERED or more. */
+  #buffer: BusRecord[] = [];
+  #wake: (() => void) | undefined;
   #failure: unknown;
 
   constructor(
@@ -26,9 +30,23 @@ export class KafkaSubscription implements Subscription {
     this.#stream = stream;
     this.#grouped = grouped;
     this.#brokers = brokers;
+    // Flowing mode with our own bounded buffer: the client fetches while we hold few records.
+    stream.on('data', (message: RawMessage) => {
+      this.#buffer.push(this.#toRecord(message));
+      if (this.#buffer.length >= MAX_BUFFERED) stream.pause();
+      this.#wakeUp();
+    });
     stream.on('error', (error) => {
       this.#failure = error;
+      this.#wakeUp();
     });
+    stream.on('close', () => this.#wakeUp());
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
   }
 
   assignment(): TopicPartition[] {
@@ -40,26 +58,31 @@ export class KafkaSubscription implements Subscription {
   async poll(options: PollOptions = {}): Promise<BusRecord[]> {
     const maxRecords = options.maxRecords ?? 500;
     const deadline = Date.now() + (options.maxWaitMs ?? 1000);
-    const batch: BusRecord[] = [];
     for (;;) {
       if (this.#failure) throw toBusError(this.#failure, this.#brokers, 'consume');
-      let message: RawMessage | null;
-      while (batch.length < maxRecords && (message = this.#stream.read() as RawMessage | null) !== null) {
-        batch.push(this.#toRecord(message));
-      }
       const remaining = deadline - Date.now();
-      if (batch.length > 0 || remaining <= 0 || options.signal?.aborted || this.#stream.destroyed) return batch;
-      await this.#readable(remaining, options.signal);
+      if (this.#buffer.length > 0 || remaining <= 0 || options.signal?.aborted || this.#stream.destroyed) {
+        const batch = this.#buffer.splice(0, maxRecords);
+        if (this.#stream.isPaused() && this.#buffer.length < MAX_BUFFERED) this.#stream.resume();
+        return batch;
+      }
+      await this.#arrival(remaining, options.signal);
     }
   }
 
-  async #readable(ms: number, signal?: AbortSignal): Promise<void> {
-    const timeout = AbortSignal.timeout(ms);
-    try {
-      await once(this.#stream, 'readable', { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-    } catch {
-      // Timed out or aborted: the caller returns what it has.
-    }
+  /** Resolves when records arrive, the stream ends or fails, after `ms`, or on abort. */
+  #arrival(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        if (this.#wake === done) this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+      this.#wake = done;
+    });
   }
 
   #toRecord(message: RawMessage): BusRecord {

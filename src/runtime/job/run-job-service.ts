@@ -1,6 +1,6 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createBus, type Bus } from '../../bus/index.ts';
-import type { Telemetry } from '../../protocol/index.ts';
+import { errorMessage, type Telemetry } from '../../protocol/index.ts';
 import type { JobConfig } from '../config/job-config.ts';
 import { Health } from '../http/health.ts';
 import { ServiceHttpServer } from '../http/service-http-server.ts';
@@ -28,6 +28,8 @@ export interface JobServiceOptions {
   /** Called once the HTTP server listens, with its port. */
   onListening?: (port: number) => void;
   stopGraceMs?: number;
+  /** Aborting it stops the job as a stop command would (the inline launcher, tests). */
+  signal?: AbortSignal;
 }
 
 /** Wires a job's work to a bus, an HTTP server for metrics and probes, signals and a logger; runs it. */
@@ -43,6 +45,8 @@ export async function runJobService(options: JobServiceOptions): Promise<JobOutc
   const runner = new JobRunner({ ...options, bus, logger, registry, health });
   const server = options.http === false ? undefined : new ServiceHttpServer({ registry, health, port: config.httpPort });
   const removeSignals = options.handleSignals === false ? undefined : onShutdownSignal((s) => runner.stop(s));
+  const stopOnAbort = (): void => runner.stop(errorMessage(options.signal?.reason ?? 'aborted'));
+  options.signal?.addEventListener('abort', stopOnAbort, { once: true });
   try {
     if (server) {
       const port = await server.listen();
@@ -56,6 +60,7 @@ export async function runJobService(options: JobServiceOptions): Promise<JobOutc
     return await runner.run();
   } finally {
     removeSignals?.();
+    options.signal?.removeEventListener('abort', stopOnAbort);
     if (ownBus) await bus.close();
     await server?.close();
     logger.flush();

@@ -16,6 +16,8 @@ export interface DummyServiceOptions {
   http?: boolean;
   handleSignals?: boolean;
   onListening?: (port: number) => void;
+  /** Aborting it stops the job, as a stop command would. */
+  signal?: AbortSignal;
 }
 
 /** dummy-service: stands in for any job, obeys ping/stop, simulates loading and failures. */
@@ -33,6 +35,7 @@ export async function runDummyService(service: DummyServiceOptions): Promise<Job
     http: service.http,
     handleSignals: service.handleSignals,
     onListening: service.onListening,
+    signal: service.signal,
     work: createDummyWork(service.options, metrics),
     onPublished: (event) => metrics.published(event),
   });

@@ -68,6 +68,8 @@ Exit code: 0 on finished or stopped, 1 on error (--fail-after, bus unreachable, 
     });
     if (!config.kafka) logger.warn('KAFKA_BOOTSTRAP_SERVERS is not set: running on an in-memory bus');
     const outcome = await runDummyService({ config, options, logger });
+    // The JSON log has it too; a person at a terminal should not have to parse JSON to see why.
+    if (outcome.error) console.error(`streamforge dummy: ${outcome.error} [${outcome.code}]`);
     return outcome.exitCode;
   },
 };

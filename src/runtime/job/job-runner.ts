@@ -36,6 +36,8 @@ export interface JobOutcome {
   /** 0 for finished and interrupted, 1 for failed: what the process exits with. */
   exitCode: number;
   error?: string;
+  /** Error code of a failure (StreamForgeError codes). */
+  code?: string;
 }
 
 /**
@@ -49,6 +51,8 @@ export class JobRunner {
   readonly #telemetry: TelemetryPublisher;
   #state: JobState = 'created';
   #control: ControlLoop | undefined;
+  /** Whether the bus answered: without it there is nobody to tell about a failure but the log. */
+  #connected = false;
 
   constructor(options: JobRunnerOptions) {
     this.#options = options;
@@ -67,11 +71,11 @@ export class JobRunner {
 
   /** Tells the work to end; the job ends `interrupted`. Safe to call at any time, more than once. */
   stop(reason: string): void {
-    if (this.#state === 'starting' || this.#state === 'running') {
-      this.#options.logger.info({ reason }, 'stopping');
-      this.#move('stopping');
-      this.#abort.abort(new Error(reason));
-    }
+    if (this.#abort.signal.aborted || !['created', 'starting', 'running'].includes(this.#state)) return;
+    this.#options.logger.info({ reason }, 'stopping');
+    // Told to stop before it ran: it still starts, so the manager hears `started` then `interrupted`.
+    if (this.#state !== 'created') this.#move('stopping');
+    this.#abort.abort(new Error(reason));
   }
 
   async run(): Promise<JobOutcome> {
@@ -93,6 +97,7 @@ export class JobRunner {
   async #start(): Promise<void> {
     const { bus, config, logger, registry, health } = this.#options;
     await bus.connect();
+    this.#connected = true;
     this.#control = new ControlLoop({
       bus,
       topic: config.controlTopic,
@@ -147,6 +152,7 @@ export class JobRunner {
   }
 
   async #interrupted(): Promise<JobOutcome> {
+    if (this.#state !== 'stopping') this.#move('stopping');
     this.#move('interrupted');
     const reason = errorMessage(this.#abort.signal.reason);
     await this.#telemetry.publish('interrupted', { message: `stopped: ${reason}` });
@@ -158,12 +164,13 @@ export class JobRunner {
     const code = isStreamForgeError(error) ? error.code : ErrorCodes.JOB_FAILED;
     this.#options.logger.error({ err: message, code }, 'job failed');
     this.#state = 'failed';
+    if (!this.#connected) return { state: 'failed', exitCode: 1, error: message, code };
     await this.#telemetry
       .publish('error', { message: 'failed', error_message: message, error_code: code })
       .catch((publishError: unknown) =>
         this.#options.logger.error({ err: errorMessage(publishError) }, 'could not publish the error event'),
       );
-    return { state: 'failed', exitCode: 1, error: message };
+    return { state: 'failed', exitCode: 1, error: message, code };
   }
 
   async #onCommand(command: Command): Promise<void> {

@@ -1,6 +1,6 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createBus, type Bus } from '../../bus/index.ts';
-import { errorMessage, type Telemetry } from '../../protocol/index.ts';
+import type { Telemetry } from '../../protocol/index.ts';
 import type { JobConfig } from '../config/job-config.ts';
 import { Health } from '../http/health.ts';
 import { ServiceHttpServer } from '../http/service-http-server.ts';

@@ -52,7 +52,10 @@ for (const target of busesUnderTest()) {
         const mine = records.filter((r) => text(r.key) === key);
         assert.equal(new Set(mine.map((r) => r.partition)).size, 1, `${key} stayed on one partition`);
         const seq = mine.map((r) => (JSON.parse(text(r.value)!) as { i: number }).i);
-        assert.deepEqual(seq, seq.toSorted((a, b) => a - b));
+        assert.deepEqual(
+          seq,
+          seq.toSorted((a, b) => a - b),
+        );
         assert.equal(mine[0]!.headers['x-seq'], String(seq[0]));
       }
       await sub.close();
@@ -70,7 +73,10 @@ for (const target of busesUnderTest()) {
       });
       await bus.produce([{ topic, key: 'k', value: 'new' }]);
       const records = await drain(sub, 1);
-      assert.deepEqual(records.map((r) => text(r.value)), ['new']);
+      assert.deepEqual(
+        records.map((r) => text(r.value)),
+        ['new'],
+      );
       assert.equal(records[0]!.offset, 1n);
       await sub.close();
       await bus.deleteTopics([topic]);
@@ -92,7 +98,10 @@ for (const target of busesUnderTest()) {
 
       const second = await bus.subscribe({ topics: [topic], groupId, from: 'earliest' });
       const resumed = await drain(second, 6);
-      assert.deepEqual(resumed.map((r) => text(r.value)), ['4', '5', '6', '7', '8', '9']);
+      assert.deepEqual(
+        resumed.map((r) => text(r.value)),
+        ['4', '5', '6', '7', '8', '9'],
+      );
       await second.commit([{ topic, partition: 0, offset: 10n }]);
       assert.deepEqual([...(await bus.lag(groupId, topic))], [[0, 0n]]);
       assert.deepEqual([...(await bus.endOffsets(topic))], [[0, 10n]]);

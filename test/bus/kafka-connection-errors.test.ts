@@ -11,7 +11,9 @@ import { CLI } from '../services/dummy/dummy-harness.ts';
 const sasl = testListeners().find((l) => l.name === 'sasl_ssl');
 
 async function runDummy(env: Record<string, string>): Promise<{ code: number; output: string }> {
-  const child = spawn(process.execPath, [CLI, 'dummy'], { env: { PATH: process.env.PATH, METRICS_PORT: '0', ...env } });
+  const child = spawn(process.execPath, [CLI, 'dummy'], {
+    env: { PATH: process.env.PATH, METRICS_PORT: '0', ...env },
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -27,36 +29,40 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('Kafka connection errors', { skip: kafkaSkipReason ?? (sasl ? undefined : 'no SASL_SSL listener') }, () => {
-  it('a wrong SCRAM password fails fast, naming the credentials', async () => {
-    const { code, output } = await runDummy({ ...sasl!.env, KAFKA_PASSWORD: 'not-the-password' });
-    assert.equal(code, 1);
-    assert.match(output, /rejected the credentials/);
-    assert.match(output, /KAFKA_PASSWORD/);
-    assert.match(output, /SF_BUS_AUTH_FAILED/);
-  });
-
-  it('a missing CA fails with a TLS message naming KAFKA_CA_PATH', async () => {
-    const bus = new KafkaBus({ ...sasl!.options, ca: undefined });
-    await assert.rejects(bus.connect(), (error: Error & { code: string }) => {
-      assert.equal(error.code, 'SF_BUS_TLS_FAILED');
-      assert.match(error.message, /KAFKA_CA_PATH/);
-      return true;
+describe(
+  'Kafka connection errors',
+  { skip: kafkaSkipReason ?? (sasl ? undefined : 'no SASL_SSL listener') },
+  () => {
+    it('a wrong SCRAM password fails fast, naming the credentials', async () => {
+      const { code, output } = await runDummy({ ...sasl!.env, KAFKA_PASSWORD: 'not-the-password' });
+      assert.equal(code, 1);
+      assert.match(output, /rejected the credentials/);
+      assert.match(output, /KAFKA_PASSWORD/);
+      assert.match(output, /SF_BUS_AUTH_FAILED/);
     });
-    await bus.close();
-  });
 
-  it('an unreachable broker fails with a message naming KAFKA_BOOTSTRAP_SERVERS', async () => {
-    const port = await closedPort();
-    const { code, output } = await runDummy({ KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${port}` });
-    assert.equal(code, 1);
-    assert.match(output, /unreachable/);
-    assert.match(output, /KAFKA_BOOTSTRAP_SERVERS/);
-  });
+    it('a missing CA fails with a TLS message naming KAFKA_CA_PATH', async () => {
+      const bus = new KafkaBus({ ...sasl!.options, ca: undefined });
+      await assert.rejects(bus.connect(), (error: Error & { code: string }) => {
+        assert.equal(error.code, 'SF_BUS_TLS_FAILED');
+        assert.match(error.message, /KAFKA_CA_PATH/);
+        return true;
+      });
+      await bus.close();
+    });
 
-  it('a malformed bootstrap address is refused before any connection', async () => {
-    const { code, output } = await runDummy({ KAFKA_BOOTSTRAP_SERVERS: 'localhost' });
-    assert.equal(code, 2);
-    assert.match(output, /not host:port/);
-  });
-});
+    it('an unreachable broker fails with a message naming KAFKA_BOOTSTRAP_SERVERS', async () => {
+      const port = await closedPort();
+      const { code, output } = await runDummy({ KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${port}` });
+      assert.equal(code, 1);
+      assert.match(output, /unreachable/);
+      assert.match(output, /KAFKA_BOOTSTRAP_SERVERS/);
+    });
+
+    it('a malformed bootstrap address is refused before any connection', async () => {
+      const { code, output } = await runDummy({ KAFKA_BOOTSTRAP_SERVERS: 'localhost' });
+      assert.equal(code, 2);
+      assert.match(output, /not host:port/);
+    });
+  },
+);

@@ -40,21 +40,49 @@ describe('streamforge debug', { skip: kafkaSkipReason }, () => {
   });
 
   it('exits 1 when an expected pong does not arrive in time', async () => {
-    const run = debug(['--queue-id', uniqueName('nobody'), '--command', 'ping', '--expect-pong', '--timeout', '1']);
+    const run = debug([
+      '--queue-id',
+      uniqueName('nobody'),
+      '--command',
+      'ping',
+      '--expect-pong',
+      '--timeout',
+      '1',
+    ]);
     assert.equal(await run.exited, 1);
-    assert.ok(run.lines.some((l) => /no pong within 1 s/.test(l)), run.lines.join('\n'));
+    assert.ok(
+      run.lines.some((l) => /no pong within 1 s/.test(l)),
+      run.lines.join('\n'),
+    );
   });
 
   it('prints each round trip, then stops the job; --follow prints its telemetry', async () => {
     const queueId = uniqueName('q-debug');
-    const job = startDummy({ name: 'kafka', env: testKafka().env, create: () => bus, skip: undefined }, bus, topics, queueId);
+    const job = startDummy(
+      { name: 'kafka', env: testKafka().env, create: () => bus, skip: undefined },
+      bus,
+      topics,
+      queueId,
+    );
     await recorder.waitFor(job.telemetryId, 'started');
     const follow = debug(['--queue-id', queueId, '--follow'], /interrupted/);
     await waitFor('follower ready', () => follow.lines.some((l) => l.startsWith('following')));
 
-    const ping = debug(['--queue-id', queueId, '--command', 'ping', '--expect-pong', '--repeat', '3', '--interval', '0.1']);
+    const ping = debug([
+      '--queue-id',
+      queueId,
+      '--command',
+      'ping',
+      '--expect-pong',
+      '--repeat',
+      '3',
+      '--interval',
+      '0.1',
+    ]);
     assert.equal(await ping.exited, 0);
-    const rounds = ping.lines.filter((l) => /^pong from dummy-service__\w{6} in \d+\.\d ms \(round \d\/3\)$/.test(l));
+    const rounds = ping.lines.filter((l) =>
+      /^pong from dummy-service__\w{6} in \d+\.\d ms \(round \d\/3\)$/.test(l),
+    );
     assert.equal(rounds.length, 3, ping.lines.join('\n'));
     assert.ok(ping.lines.some((l) => l.startsWith('round trips: 3, min')));
 
@@ -62,7 +90,10 @@ describe('streamforge debug', { skip: kafkaSkipReason }, () => {
     assert.equal(await stop.exited, 0);
     assert.equal(await job.exited, 0);
     await follow.exited;
-    assert.ok(follow.lines.some((l) => / pong +dummy-service__/.test(l)), follow.lines.join('\n'));
+    assert.ok(
+      follow.lines.some((l) => / pong +dummy-service__/.test(l)),
+      follow.lines.join('\n'),
+    );
     assert.ok(follow.lines.some((l) => / interrupted +dummy-service__/.test(l)));
   });
 

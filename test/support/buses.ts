@@ -17,6 +17,13 @@ export function busesUnderTest(): BusUnderTest[] {
     create: (): Bus => new KafkaBus(listener.options),
     skip: undefined,
   }));
-  const placeholder = kafka.length === 0 ? [{ name: 'kafka', env: {}, create: (): Bus => new MemoryBus(), skip: kafkaSkipReason }] : [];
-  return [{ name: 'memory', env: undefined, create: () => new MemoryBus(), skip: undefined }, ...kafka, ...placeholder];
+  const placeholder =
+    kafka.length === 0
+      ? [{ name: 'kafka', env: {}, create: (): Bus => new MemoryBus(), skip: kafkaSkipReason }]
+      : [];
+  return [
+    { name: 'memory', env: undefined, create: () => new MemoryBus(), skip: undefined },
+    ...kafka,
+    ...placeholder,
+  ];
 }

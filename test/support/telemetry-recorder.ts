@@ -31,7 +31,9 @@ export class TelemetryRecorder {
   }
 
   of(telemetryId: string, event?: Telemetry['event']): Telemetry[] {
-    return this.events.filter((e) => e.telemetry_id === telemetryId && (event === undefined || e.event === event));
+    return this.events.filter(
+      (e) => e.telemetry_id === telemetryId && (event === undefined || e.event === event),
+    );
   }
 
   waitFor(telemetryId: string, event: Telemetry['event'], timeoutMs = 20_000): Promise<Telemetry> {

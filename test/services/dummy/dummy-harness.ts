@@ -43,7 +43,9 @@ export function startDummy(
 ): DummyJob {
   const id = telemetryId('dummy-service');
   const env = { ...topics, QUEUE_ID: queueId, TELEMETRY_PRODUCER_ID: id, METRICS_PORT: '0', ...extraEnv };
-  return target.env ? startProcess(id, { ...env, ...target.env }, flags) : startInProcess(id, bus, env, flags);
+  return target.env
+    ? startProcess(id, { ...env, ...target.env }, flags)
+    : startInProcess(id, bus, env, flags);
 }
 
 function startInProcess(id: string, bus: Bus, env: Record<string, string>, flags: string[]): DummyJob {

@@ -33,9 +33,16 @@ for (const target of busesUnderTest()) {
       bus = target.create();
       await bus.connect();
       topics = { QUEUE_CONTROL_TOPIC: uniqueName('control'), QUEUE_EVENTS_TOPIC: uniqueName('events') };
-      await bus.createTopics([{ name: topics.QUEUE_CONTROL_TOPIC }, { name: topics.QUEUE_EVENTS_TOPIC, partitions: 3 }]);
+      await bus.createTopics([
+        { name: topics.QUEUE_CONTROL_TOPIC },
+        { name: topics.QUEUE_EVENTS_TOPIC, partitions: 3 },
+      ]);
       recorder = await TelemetryRecorder.open(bus, topics.QUEUE_EVENTS_TOPIC);
-      debug = new DebugClient({ bus, controlTopic: topics.QUEUE_CONTROL_TOPIC, eventsTopic: topics.QUEUE_EVENTS_TOPIC });
+      debug = new DebugClient({
+        bus,
+        controlTopic: topics.QUEUE_CONTROL_TOPIC,
+        eventsTopic: topics.QUEUE_EVENTS_TOPIC,
+      });
       await debug.open();
     });
 
@@ -86,7 +93,10 @@ for (const target of busesUnderTest()) {
       const otherQueue = uniqueName('q-other');
       const [a, b, other] = await Promise.all([start(queueId), start(queueId), start(otherQueue)]);
       const replies = await debug.ping(queueId, { timeoutMs: 10_000, expect: 2 });
-      assert.deepEqual(replies.map((r) => r.telemetry.telemetry_id).sort(), [a!.telemetryId, b!.telemetryId].sort());
+      assert.deepEqual(
+        replies.map((r) => r.telemetry.telemetry_id).sort(),
+        [a!.telemetryId, b!.telemetryId].sort(),
+      );
       await debug.send('stop', queueId);
       assert.deepEqual(await Promise.all([a!.exited, b!.exited]), [0, 0]);
       assert.equal(recorder.of(other!.telemetryId, 'pong').length, 0);
@@ -104,7 +114,10 @@ for (const target of busesUnderTest()) {
       const ids = replies.map((r) => r.telemetry.telemetry_id);
       assert.ok(ids.includes(a!.telemetryId) && ids.includes(b!.telemetryId));
       const targeted = await debug.ping('*', { timeoutMs: 2_000, expect: 2, target: a!.telemetryId });
-      assert.deepEqual(targeted.map((r) => r.telemetry.telemetry_id), [a!.telemetryId]);
+      assert.deepEqual(
+        targeted.map((r) => r.telemetry.telemetry_id),
+        [a!.telemetryId],
+      );
       await debug.send('stop', '*', a!.telemetryId);
       assert.equal(await a!.exited, 0);
       await debug.send('stop', '*', b!.telemetryId);
@@ -124,7 +137,10 @@ for (const target of busesUnderTest()) {
       const job = await start(uniqueName('q-noop'), ['--noop']);
       assert.equal(await job.exited, 0);
       await sleep(300);
-      assert.deepEqual(recorder.of(job.telemetryId).map((e) => e.event), ['started']);
+      assert.deepEqual(
+        recorder.of(job.telemetryId).map((e) => e.event),
+        ['started'],
+      );
     });
 
     it('--exit-on-ping finishes after the pong; --exit-after with --simulate-loading reports progress', async () => {
@@ -132,14 +148,26 @@ for (const target of busesUnderTest()) {
       const onPing = await start(queueId, ['--exit-on-ping']);
       await debug.ping(queueId, { timeoutMs: 10_000 });
       assert.equal(await onPing.exited, 0);
-      assert.deepEqual(recorder.of(onPing.telemetryId).map((e) => e.event), ['started', 'pong', 'finished']);
+      assert.deepEqual(
+        recorder.of(onPing.telemetryId).map((e) => e.event),
+        ['started', 'pong', 'finished'],
+      );
 
-      const loading = await start(uniqueName('q-load'), ['--simulate-loading', '--loading-interval', '0.2', '--exit-after', '1.1']);
+      const loading = await start(uniqueName('q-load'), [
+        '--simulate-loading',
+        '--loading-interval',
+        '0.2',
+        '--exit-after',
+        '1.1',
+      ]);
       assert.equal(await loading.exited, 0);
       const events = recorder.of(loading.telemetryId);
       const progress = events.filter((e) => e.event === 'loading').map((e) => e.records_written);
       assert.ok(progress.length >= 3, `loading events: ${progress.length}`);
-      assert.deepEqual(progress, progress.toSorted((x, y) => x! - y!));
+      assert.deepEqual(
+        progress,
+        progress.toSorted((x, y) => x! - y!),
+      );
       assert.equal(events.at(-1)!.event, 'finished');
       assert.equal(events.at(-1)!.records_total, 5000);
     });

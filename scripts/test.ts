@@ -15,7 +15,9 @@ const filters = args.filter((a) => !a.startsWith('--'));
 const [major] = process.versions.node.split('.').map(Number);
 console.log(`# node ${process.version} (${process.execPath})`);
 if (major === undefined || major < 24) {
-  console.error(`Node ${process.version} runs the tests; the project targets Node 24 LTS. Run them with "npm test".`);
+  console.error(
+    `Node ${process.version} runs the tests; the project targets Node 24 LTS. Run them with "npm test".`,
+  );
   process.exit(1);
 }
 
@@ -31,7 +33,9 @@ if (noKafka) {
   env.TEST_KAFKA_PASSWORD = env.KAFKA_PASSWORD ?? '';
   env.TEST_KAFKA_CA_PATH = env.KAFKA_CA_PATH ?? '';
 } else {
-  const started = spawnSync('bash', [join(root, 'scripts/kafka/start.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const started = spawnSync('bash', [join(root, 'scripts/kafka/start.sh')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (started.status !== 0) {
     console.error('could not start the test Kafka broker (npm run kafka:start); see the lines above');
     process.exit(1);
@@ -49,7 +53,13 @@ if (noKafka) {
   env.TEST_KAFKA_CA_PATH = broker.KAFKA_CA_PATH;
 }
 // Tests build their own Kafka settings from TEST_KAFKA_*; the variables a service reads must not leak in.
-for (const name of ['KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_USER', 'KAFKA_PASSWORD', 'KAFKA_CA_PATH', 'DATABASE_URL']) {
+for (const name of [
+  'KAFKA_BOOTSTRAP_SERVERS',
+  'KAFKA_USER',
+  'KAFKA_PASSWORD',
+  'KAFKA_CA_PATH',
+  'DATABASE_URL',
+]) {
   delete env[name];
 }
 

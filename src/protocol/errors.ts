@@ -43,6 +43,26 @@ export const ErrorCodes = {
   TIMEOUT: 'SF_TIMEOUT',
   /** A job failed while doing its work. */
   JOB_FAILED: 'SF_JOB_FAILED',
+  /** A market-data source (Binance REST or WebSocket) failed; `canRetry` tells whether it is transient. */
+  SOURCE_FAILED: 'SF_SOURCE_FAILED',
+  /** Binance banned this IP (HTTP 418) for longer than the loader is willing to wait. */
+  SOURCE_BANNED: 'SF_SOURCE_BANNED',
+  /** A time range could not be loaded completely; the message names what is missing. */
+  LOAD_INCOMPLETE: 'SF_LOAD_INCOMPLETE',
+  /** An archive file (zip or csv) is unreadable, has a checksum mismatch or rows of the wrong shape. */
+  ARCHIVE_INVALID: 'SF_ARCHIVE_INVALID',
+  /** A queue request (REST body, path or query) is invalid; the message lists every reason. */
+  INVALID_REQUEST: 'SF_INVALID_REQUEST',
+  /** A queue, job or other named thing does not exist. */
+  NOT_FOUND: 'SF_NOT_FOUND',
+  /** The operation does not fit the current state (retry of a running job, stop of a finished queue). */
+  CONFLICT: 'SF_CONFLICT',
+  /** A mutating API call without the bearer token QUEUE_MANAGER_TOKEN. */
+  UNAUTHORIZED: 'SF_UNAUTHORIZED',
+  /** A launcher could not start or reach a job (Kubernetes API, spawn); `canRetry` tells whether it is transient. */
+  LAUNCH_FAILED: 'SF_LAUNCH_FAILED',
+  /** The launcher's backend refused the job as invalid (Kubernetes 422); retrying the same job fails again. */
+  LAUNCH_REJECTED: 'SF_LAUNCH_REJECTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

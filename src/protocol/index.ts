@@ -6,3 +6,4 @@ export * from './time-range.ts';
 export * from './commands.ts';
 export * from './telemetry.ts';
 export * from './naming.ts';
+export * from './records.ts';

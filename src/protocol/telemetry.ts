@@ -14,7 +14,9 @@ export const TelemetrySchema = Type.Object(
     status: Type.Optional(Type.String({ description: 'same value as event, kept for compatibility' })),
     queue_id: Type.String({ minLength: 1 }),
     telemetry_id: Type.String({ minLength: 1, description: '{target}__{6 × [a-z0-9]}, one per job' }),
-    producer: Type.Optional(Type.String({ description: 'same value as telemetry_id, kept for compatibility' })),
+    producer: Type.Optional(
+      Type.String({ description: 'same value as telemetry_id, kept for compatibility' }),
+    ),
     target: Type.Optional(Type.String()),
     symbol: Type.Optional(Type.String()),
     type: Type.Optional(Type.String()),

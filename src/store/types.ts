@@ -7,6 +7,11 @@ export interface QueryResult<Row> {
 /** Runs SQL with $1, $2… parameters. Both PostgreSQL and PGlite speak the same dialect. */
 export interface SqlExecutor {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
+  /**
+   * `COPY … FROM STDIN` with `data` in COPY text format; resolves to the rows copied. Only PostgreSQL
+   * offers it (PGlite has no COPY FROM STDIN): callers check for it and fall back to INSERT.
+   */
+  copyFrom?(sql: string, data: string): Promise<number>;
 }
 
 /** The SQL seam: PostgreSQL (pg) in production, PGlite (Postgres in WASM) when embedded. */

@@ -9,7 +9,10 @@ function* chain(error: unknown, depth = 0): Generator<unknown> {
 }
 
 function describe(error: unknown): string {
-  return [...chain(error)].map(errorMessage).filter((m, i, all) => m && all.indexOf(m) === i).join(': ');
+  return [...chain(error)]
+    .map(errorMessage)
+    .filter((m, i, all) => m && all.indexOf(m) === i)
+    .join(': ');
 }
 
 /** Translates a Kafka client failure into a StreamForgeError that names the cause and what to do. */
@@ -43,5 +46,8 @@ export function toBusError(error: unknown, brokers: string[], action: string): S
     return new StreamForgeError(ErrorCodes.BUS_UNKNOWN_TOPIC, `Kafka: ${action}: ${text}`, { cause: error });
   }
   const canRetry = [...chain(error)].some((e) => (e as { canRetry?: unknown }).canRetry === true);
-  return new StreamForgeError(ErrorCodes.BUS_ERROR, `Kafka: ${action} failed: ${text}`, { cause: error, canRetry });
+  return new StreamForgeError(ErrorCodes.BUS_ERROR, `Kafka: ${action} failed: ${text}`, {
+    cause: error,
+    canRetry,
+  });
 }

@@ -50,7 +50,7 @@ export class KafkaBus implements Bus {
           headers: r.headers
             ? new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]))
             : undefined,
-        })) as never,
+        })),
       }),
     );
   }
@@ -95,7 +95,11 @@ export class KafkaBus implements Bus {
     const missing = topics.filter((t) => !existing.has(t.name));
     for (const topic of missing) {
       await this.#run(`create topic ${topic.name}`, () =>
-        this.#adminClient().createTopics({ topics: [topic.name], partitions: topic.partitions ?? 1, replicas: -1 }),
+        this.#adminClient().createTopics({
+          topics: [topic.name],
+          partitions: topic.partitions ?? 1,
+          replicas: -1,
+        }),
       ).catch((error: Error) => {
         // Another process may have created it between the listing and now.
         if (!/TOPIC_ALREADY_EXISTS|already exists/i.test(String(error.message))) throw error;
@@ -106,7 +110,8 @@ export class KafkaBus implements Bus {
   async deleteTopics(names: string[]): Promise<void> {
     const existing = new Set(await this.listTopics());
     const present = names.filter((n) => existing.has(n));
-    if (present.length > 0) await this.#run('delete topics', () => this.#adminClient().deleteTopics({ topics: present }));
+    if (present.length > 0)
+      await this.#run('delete topics', () => this.#adminClient().deleteTopics({ topics: present }));
   }
 
   listTopics(): Promise<string[]> {
@@ -119,7 +124,9 @@ export class KafkaBus implements Bus {
       groupId: `streamforge-offsets-${randomUUID()}`,
     });
     const reader = this.#offsetReader;
-    const offsets = await this.#run(`list offsets of ${topic}`, () => reader.listOffsets({ topics: [topic] }));
+    const offsets = await this.#run(`list offsets of ${topic}`, () =>
+      reader.listOffsets({ topics: [topic] }),
+    );
     return new Map((offsets.get(topic) ?? []).map((offset, partition) => [partition, offset]));
   }
 
@@ -130,13 +137,17 @@ export class KafkaBus implements Bus {
     const committed = new Map<number, bigint>();
     for (const t of groups[0]?.topics ?? []) {
       if (t.name !== topic) continue;
-      for (const p of t.partitions) if (p.committedOffset >= 0n) committed.set(p.partitionIndex, p.committedOffset);
+      for (const p of t.partitions)
+        if (p.committedOffset >= 0n) committed.set(p.partitionIndex, p.committedOffset);
     }
     return committed;
   }
 
   async lag(groupId: string, topic: string): Promise<Map<number, bigint>> {
-    const [end, committed] = await Promise.all([this.endOffsets(topic), this.committedOffsets(groupId, topic)]);
+    const [end, committed] = await Promise.all([
+      this.endOffsets(topic),
+      this.committedOffsets(groupId, topic),
+    ]);
     return computeLag(end, committed);
   }
 

@@ -31,7 +31,11 @@ export function clientOptions(options: KafkaConnectionOptions, suffix: string) {
     ...(secure
       ? {
           tls: options.ca ? { ca: options.ca } : {},
-          sasl: { mechanism: 'SCRAM-SHA-512' as const, username: options.user, password: options.password ?? '' },
+          sasl: {
+            mechanism: 'SCRAM-SHA-512' as const,
+            username: options.user,
+            password: options.password ?? '',
+          },
         }
       : {}),
   };

@@ -22,15 +22,15 @@ export class MemoryBus implements Bus {
   }
 
   produce(records: OutgoingRecord[]): Promise<void> {
-    if (this.#closed) return Promise.reject(closedError());
     try {
+      if (this.#closed) throw closedError();
       for (const record of records) this.#log.append(record);
+      return Promise.resolve();
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.#log.notify();
     }
-    return Promise.resolve();
   }
 
   subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -38,7 +38,10 @@ export class MemoryBus implements Bus {
     const missing = options.topics.find((topic) => !this.#log.has(topic));
     if (missing !== undefined) {
       return Promise.reject(
-        new StreamForgeError(ErrorCodes.BUS_UNKNOWN_TOPIC, `cannot subscribe: topic "${missing}" does not exist`),
+        new StreamForgeError(
+          ErrorCodes.BUS_UNKNOWN_TOPIC,
+          `cannot subscribe: topic "${missing}" does not exist`,
+        ),
       );
     }
     const subscription = new MemorySubscription(this.#log, options, this.#group(options.groupId));
@@ -62,7 +65,9 @@ export class MemoryBus implements Bus {
 
   endOffsets(topic: string): Promise<Map<number, bigint>> {
     const count = this.#log.partitionCount(topic);
-    return Promise.resolve(new Map(Array.from({ length: count }, (_, p) => [p, this.#log.endOffset(topic, p)])));
+    return Promise.resolve(
+      new Map(Array.from({ length: count }, (_, p) => [p, this.#log.endOffset(topic, p)])),
+    );
   }
 
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {

@@ -17,7 +17,11 @@ export class MemoryLog {
   }
 
   create(topic: string, partitions: number): void {
-    if (!this.#topics.has(topic)) this.#topics.set(topic, Array.from({ length: partitions }, () => []));
+    if (!this.#topics.has(topic))
+      this.#topics.set(
+        topic,
+        Array.from({ length: partitions }, () => []),
+      );
   }
 
   delete(topic: string): void {
@@ -86,7 +90,7 @@ export class MemoryLog {
   }
 
   #choosePartition(key: Buffer | null, count: number): number {
-    if (key === null) return (this.#roundRobin++ % count + count) % count;
+    if (key === null) return ((this.#roundRobin++ % count) + count) % count;
     let hash = 0x811c9dc5; // FNV-1a: stable, so one key always lands on one partition.
     for (const byte of key) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
     return hash % count;

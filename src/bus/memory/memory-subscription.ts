@@ -1,6 +1,13 @@
 import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
 import { partitionKey } from '../encoding.ts';
-import type { BusRecord, PartitionPosition, PollOptions, SubscribeOptions, Subscription, TopicPartition } from '../types.ts';
+import type {
+  BusRecord,
+  PartitionPosition,
+  PollOptions,
+  SubscribeOptions,
+  Subscription,
+  TopicPartition,
+} from '../types.ts';
 import type { MemoryGroup } from './memory-group.ts';
 import type { MemoryLog } from './memory-log.ts';
 
@@ -77,7 +84,8 @@ export class MemorySubscription implements Subscription {
   }
 
   commit(positions: PartitionPosition[]): Promise<void> {
-    if (this.#closed) return Promise.reject(new StreamForgeError(ErrorCodes.BUS_CLOSED, 'subscription is closed'));
+    if (this.#closed)
+      return Promise.reject(new StreamForgeError(ErrorCodes.BUS_CLOSED, 'subscription is closed'));
     for (const p of positions) this.#group?.committed.set(partitionKey(p.topic, p.partition), p.offset);
     return Promise.resolve();
   }

@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBus, type Bus } from '../../bus/index.ts';
-import { COMMAND_NAMES, DEFAULT_QUEUE_CONTROL_TOPIC, DEFAULT_QUEUE_EVENTS_TOPIC, ErrorCodes, StreamForgeError, type CommandName } from '../../protocol/index.ts';
+import {
+  COMMAND_NAMES,
+  DEFAULT_QUEUE_CONTROL_TOPIC,
+  DEFAULT_QUEUE_EVENTS_TOPIC,
+  ErrorCodes,
+  StreamForgeError,
+  type CommandName,
+} from '../../protocol/index.ts';
 import { readKafkaConfig, readString, type Env } from '../../runtime/index.ts';
 import { DebugClient } from '../../services/debug/debug-client.ts';
 import { numberFlag, parseFlags, type CliCommand } from '../args.ts';
@@ -35,10 +42,17 @@ export interface DebugRequest {
 export function debugRequestFromFlags(argv: string[]): DebugRequest {
   const flags = parseFlags(argv, FLAGS);
   const queueId = flags['queue-id'];
-  if (!queueId) throw new StreamForgeError(ErrorCodes.INVALID_CONFIG, '--queue-id is required ("*" addresses every queue)');
+  if (!queueId)
+    throw new StreamForgeError(
+      ErrorCodes.INVALID_CONFIG,
+      '--queue-id is required ("*" addresses every queue)',
+    );
   const command = flags.command;
   if (command !== undefined && !(COMMAND_NAMES as readonly string[]).includes(command)) {
-    throw new StreamForgeError(ErrorCodes.INVALID_CONFIG, `--command ${command}: expected ${COMMAND_NAMES.join(' or ')}`);
+    throw new StreamForgeError(
+      ErrorCodes.INVALID_CONFIG,
+      `--command ${command}: expected ${COMMAND_NAMES.join(' or ')}`,
+    );
   }
   if (command === undefined && !flags.follow) {
     throw new StreamForgeError(ErrorCodes.INVALID_CONFIG, 'give --command ping|stop, --follow, or both');
@@ -78,7 +92,10 @@ export async function runDebug(
     }
     if (request.follow) {
       out(`following queue-events for ${request.queueId} (Ctrl-C to end)`);
-      for await (const telemetry of client.follow(request.queueId, options.signal ?? new AbortController().signal)) {
+      for await (const telemetry of client.follow(
+        request.queueId,
+        options.signal ?? new AbortController().signal,
+      )) {
         out(formatTelemetry(telemetry));
       }
     }
@@ -88,7 +105,11 @@ export async function runDebug(
   return exitCode;
 }
 
-async function pingRounds(client: DebugClient, request: DebugRequest, out: (line: string) => void): Promise<number> {
+async function pingRounds(
+  client: DebugClient,
+  request: DebugRequest,
+  out: (line: string) => void,
+): Promise<number> {
   const rtts: number[] = [];
   let missing = 0;
   for (let round = 1; round <= request.repeat; round += 1) {
@@ -99,25 +120,31 @@ async function pingRounds(client: DebugClient, request: DebugRequest, out: (line
     });
     for (const reply of replies) {
       rtts.push(reply.roundTripMs);
-      out(`pong from ${reply.telemetry.telemetry_id} in ${reply.roundTripMs.toFixed(1)} ms (round ${round}/${request.repeat})`);
+      out(
+        `pong from ${reply.telemetry.telemetry_id} in ${reply.roundTripMs.toFixed(1)} ms (round ${round}/${request.repeat})`,
+      );
     }
     if (replies.length < request.expect) {
       missing += 1;
-      out(`no${replies.length ? ` more than ${replies.length}` : ''} pong within ${request.timeoutSeconds} s (round ${round}/${request.repeat})`);
+      out(
+        `no${replies.length ? ` more than ${replies.length}` : ''} pong within ${request.timeoutSeconds} s (round ${round}/${request.repeat})`,
+      );
     }
     if (round < request.repeat) await sleep(request.intervalSeconds * 1000);
   }
   if (rtts.length > 0) {
     const sorted = rtts.toSorted((a, b) => a - b);
     const f = (n: number): string => n.toFixed(1);
-    out(`round trips: ${sorted.length}, min ${f(sorted[0]!)} ms, p50 ${f(percentile(sorted, 50))} ms, p99 ${f(percentile(sorted, 99))} ms, max ${f(sorted.at(-1)!)} ms`);
+    out(
+      `round trips: ${sorted.length}, min ${f(sorted[0]!)} ms, p50 ${f(percentile(sorted, 50))} ms, p99 ${f(percentile(sorted, 99))} ms, max ${f(sorted.at(-1)!)} ms`,
+    );
   }
   return request.expectPong && missing > 0 ? 1 : 0;
 }
 
 export const debugCommand: CliCommand = {
   name: 'debug',
-  summary: 'send ping/stop to a queue and read the replies (the seed\'s debug_producer.py)',
+  summary: "send ping/stop to a queue and read the replies (the seed's debug_producer.py)",
   help: `Usage: streamforge debug --queue-id ID [--command ping|stop] [flags]
 
 Sends a command to queue-control and reads replies on queue-events.

@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryBus } from '../../bus/index.ts';
-import { DEFAULT_QUEUE_CONTROL_TOPIC, DEFAULT_QUEUE_EVENTS_TOPIC, telemetryId } from '../../protocol/index.ts';
+import {
+  DEFAULT_QUEUE_CONTROL_TOPIC,
+  DEFAULT_QUEUE_EVENTS_TOPIC,
+  telemetryId,
+} from '../../protocol/index.ts';
 import { createLogger, readJobConfig } from '../../runtime/index.ts';
 import { DEFAULT_DUMMY_OPTIONS, DUMMY_HTTP_PORT, runDummyService } from '../../services/dummy/index.ts';
 import { numberFlag, parseFlags, type CliCommand } from '../args.ts';
@@ -34,13 +38,29 @@ them with one stop command. The first job serves /metrics on --port (default ${D
     // The follower prints every event of the queue while the jobs run.
     const following = new AbortController();
     const follower = runDebug(
-      { queueId, command: undefined, target: undefined, expectPong: false, expect: 1, repeat: 1, intervalSeconds: 0, timeoutSeconds: 1, follow: true },
+      {
+        queueId,
+        command: undefined,
+        target: undefined,
+        expectPong: false,
+        expect: 1,
+        repeat: 1,
+        intervalSeconds: 0,
+        timeoutSeconds: 1,
+        follow: true,
+      },
       { bus, env, out: (line) => out(`  event  ${line}`), signal: following.signal },
     );
     const running = Array.from({ length: jobs }, (_, i) => {
       const id = telemetryId('dummy-service');
       const config = readJobConfig(
-        { ...env, KAFKA_BOOTSTRAP_SERVERS: '', QUEUE_ID: queueId, TELEMETRY_PRODUCER_ID: id, METRICS_PORT: String(port + i) },
+        {
+          ...env,
+          KAFKA_BOOTSTRAP_SERVERS: '',
+          QUEUE_ID: queueId,
+          TELEMETRY_PRODUCER_ID: id,
+          METRICS_PORT: String(port + i),
+        },
         'dummy-service',
         port + i,
       );
@@ -55,14 +75,36 @@ them with one stop command. The first job serves /metrics on --port (default ${D
       });
     });
     await sleep(300);
-    out(`${jobs} dummy jobs of queue "${queueId}" running on the embedded bus; metrics: http://localhost:${port}/metrics`);
+    out(
+      `${jobs} dummy jobs of queue "${queueId}" running on the embedded bus; metrics: http://localhost:${port}/metrics`,
+    );
     const pinged = await runDebug(
-      { queueId, command: 'ping', target: undefined, expectPong: true, expect: jobs, repeat: pings, intervalSeconds: 0.5, timeoutSeconds: 2, follow: false },
+      {
+        queueId,
+        command: 'ping',
+        target: undefined,
+        expectPong: true,
+        expect: jobs,
+        repeat: pings,
+        intervalSeconds: 0.5,
+        timeoutSeconds: 2,
+        follow: false,
+      },
       { bus, env, out },
     );
     await sleep(1200);
     await runDebug(
-      { queueId, command: 'stop', target: undefined, expectPong: false, expect: 1, repeat: 1, intervalSeconds: 0, timeoutSeconds: 1, follow: false },
+      {
+        queueId,
+        command: 'stop',
+        target: undefined,
+        expectPong: false,
+        expect: 1,
+        repeat: 1,
+        intervalSeconds: 0,
+        timeoutSeconds: 1,
+        follow: false,
+      },
       { bus, env, out },
     );
     const outcomes = await Promise.all(running);

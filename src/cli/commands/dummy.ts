@@ -1,5 +1,10 @@
 import { readJobConfig } from '../../runtime/index.ts';
-import { DEFAULT_DUMMY_OPTIONS, DUMMY_HTTP_PORT, runDummyService, type DummyOptions } from '../../services/dummy/index.ts';
+import {
+  DEFAULT_DUMMY_OPTIONS,
+  DUMMY_HTTP_PORT,
+  runDummyService,
+  type DummyOptions,
+} from '../../services/dummy/index.ts';
 import { numberFlag, parseFlags, type CliCommand } from '../args.ts';
 import { createLogger } from '../../runtime/logger.ts';
 
@@ -24,9 +29,11 @@ export function dummyOptionsFromFlags(argv: string[]): DummyOptions {
     exitAfterSeconds: numberFlag('exit-after', flags['exit-after']),
     simulateLoading: flags['simulate-loading'] ?? false,
     loadingIntervalSeconds:
-      numberFlag('loading-interval', flags['loading-interval'], 0.01) ?? DEFAULT_DUMMY_OPTIONS.loadingIntervalSeconds,
+      numberFlag('loading-interval', flags['loading-interval'], 0.01) ??
+      DEFAULT_DUMMY_OPTIONS.loadingIntervalSeconds,
     failAfterSeconds: numberFlag('fail-after', flags['fail-after']),
-    recordsPerTick: numberFlag('records-per-tick', flags['records-per-tick']) ?? DEFAULT_DUMMY_OPTIONS.recordsPerTick,
+    recordsPerTick:
+      numberFlag('records-per-tick', flags['records-per-tick']) ?? DEFAULT_DUMMY_OPTIONS.recordsPerTick,
   };
 }
 

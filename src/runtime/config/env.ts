@@ -4,7 +4,10 @@ import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 function invalid(name: string, value: string, expected: string): StreamForgeError {
-  return new StreamForgeError(ErrorCodes.INVALID_CONFIG, `${name}="${value}" is invalid: expected ${expected}`);
+  return new StreamForgeError(
+    ErrorCodes.INVALID_CONFIG,
+    `${name}="${value}" is invalid: expected ${expected}`,
+  );
 }
 
 /** A non-empty value, or the fallback. Empty strings count as unset, as shells tend to pass them. */
@@ -42,6 +45,7 @@ export function readBoolean(env: Env, name: string, fallback: boolean): boolean 
 export function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
   const value = readString(env, name);
   if (value === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(value)) throw invalid(name, value, `one of ${choices.join(', ')}`);
+  if (!(choices as readonly string[]).includes(value))
+    throw invalid(name, value, `one of ${choices.join(', ')}`);
   return value as T;
 }

@@ -68,7 +68,10 @@ export class ControlLoop {
         for (const record of records) await this.#handle(record.value);
       } catch (error) {
         if (signal.aborted) break;
-        this.#options.logger.warn({ err: errorMessage(error) }, 'reading queue-control failed; retrying in 1 s');
+        this.#options.logger.warn(
+          { err: errorMessage(error) },
+          'reading queue-control failed; retrying in 1 s',
+        );
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }

@@ -42,7 +42,9 @@ export interface ProbeResult {
 
 async function run(checks: Map<string, HealthCheck>): Promise<ProbeResult> {
   const entries = await Promise.all(
-    [...checks].map(async ([name, check]) => [name, await Promise.resolve(check()).catch(() => false)] as const),
+    [...checks].map(
+      async ([name, check]) => [name, await Promise.resolve(check()).catch(() => false)] as const,
+    ),
   );
   return { ok: entries.every(([, ok]) => ok), checks: Object.fromEntries(entries) };
 }

@@ -46,7 +46,8 @@ export class ServiceHttpServer {
   async #route(url: string): Promise<{ status: number; type: string; body: string }> {
     const path = url.split('?')[0];
     const { registry, health, metricsPath = '/metrics' } = this.#options;
-    if (path === metricsPath) return { status: 200, type: registry.contentType, body: await registry.metrics() };
+    if (path === metricsPath)
+      return { status: 200, type: registry.contentType, body: await registry.metrics() };
     if (path === '/health/live') return probe(await health.live());
     if (path === '/health/ready') return probe(await health.ready());
     if (path === '/health/startup') return probe(await health.startup());

@@ -19,9 +19,9 @@ export interface JobContext {
   /** The registry /metrics serves; a job registers its own metrics here. */
   readonly registry: Registry;
   /** Publishes a `loading` event. */
-  report(progress: JobProgress): Promise<void>;
+  readonly report: (progress: JobProgress) => Promise<void>;
   /** Called after each ping addressed to this job has been answered with a pong. */
-  onPing(listener: (command: Command) => void): void;
+  readonly onPing: (listener: (command: Command) => void) => void;
 }
 
 /** A job's work. Resolving means finished; rejecting means error, unless the job was told to stop. */

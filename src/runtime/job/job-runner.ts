@@ -60,7 +60,13 @@ export class JobRunner {
     this.#telemetry = new TelemetryPublisher({
       bus: options.bus,
       topic: config.eventsTopic,
-      job: { queueId: config.queueId, telemetryId: config.telemetryId, target: config.target, symbol: config.symbol, type: config.type },
+      job: {
+        queueId: config.queueId,
+        telemetryId: config.telemetryId,
+        target: config.target,
+        symbol: config.symbol,
+        type: config.type,
+      },
       onPublished: options.onPublished,
     });
   }
@@ -89,7 +95,9 @@ export class JobRunner {
       // Failing to start (bus unreachable, bad credentials) may leave no way to publish `error`.
       outcome = await this.#fail(error);
     }
-    await this.#control?.close().catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'closing control loop'));
+    await this.#control
+      ?.close()
+      .catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'closing control loop'));
     logger.info({ state: outcome.state, exit_code: outcome.exitCode }, 'job ended');
     return outcome;
   }
@@ -146,7 +154,9 @@ export class JobRunner {
     const grace = this.#options.stopGraceMs ?? 10_000;
     const signal = this.#abort.signal;
     const overdue = new Promise<undefined>((resolve) => {
-      signal.addEventListener('abort', () => setTimeout(() => resolve(undefined), grace).unref(), { once: true });
+      signal.addEventListener('abort', () => setTimeout(() => resolve(undefined), grace).unref(), {
+        once: true,
+      });
     });
     return Promise.race([work, overdue]);
   }

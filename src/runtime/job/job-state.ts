@@ -8,7 +8,8 @@
  * `starting` connects the bus and the control loop; `stopping` is entered on a stop command or a
  * shutdown signal and ends in `interrupted`. Every terminal state publishes exactly one terminal event.
  */
-export type JobState = 'created' | 'starting' | 'running' | 'stopping' | 'finished' | 'failed' | 'interrupted';
+export type JobState =
+  'created' | 'starting' | 'running' | 'stopping' | 'finished' | 'failed' | 'interrupted';
 
 const NEXT: Record<JobState, readonly JobState[]> = {
   created: ['starting'],

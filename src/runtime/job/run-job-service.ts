@@ -1,6 +1,6 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createBus, type Bus } from '../../bus/index.ts';
-import type { Telemetry } from '../../protocol/index.ts';
+import { errorMessage, type Telemetry } from '../../protocol/index.ts';
 import type { JobConfig } from '../config/job-config.ts';
 import { Health } from '../http/health.ts';
 import { ServiceHttpServer } from '../http/service-http-server.ts';
@@ -37,15 +37,20 @@ export async function runJobService(options: JobServiceOptions): Promise<JobOutc
   const { config } = options;
   const logger =
     options.logger ??
-    createLogger({ service: options.service, base: { queue_id: config.queueId, telemetry_id: config.telemetryId } });
+    createLogger({
+      service: options.service,
+      base: { queue_id: config.queueId, telemetry_id: config.telemetryId },
+    });
   const registry = options.registry ?? defaultRegistry();
   const health = new Health();
   const ownBus = options.bus === undefined;
   const bus = options.bus ?? createBus(config.kafka);
   const runner = new JobRunner({ ...options, bus, logger, registry, health });
-  const server = options.http === false ? undefined : new ServiceHttpServer({ registry, health, port: config.httpPort });
+  const server =
+    options.http === false ? undefined : new ServiceHttpServer({ registry, health, port: config.httpPort });
   const removeSignals = options.handleSignals === false ? undefined : onShutdownSignal((s) => runner.stop(s));
   const stopOnAbort = (): void => runner.stop(errorMessage(options.signal?.reason ?? 'aborted'));
+  if (options.signal?.aborted) stopOnAbort();
   options.signal?.addEventListener('abort', stopOnAbort, { once: true });
   try {
     if (server) {

@@ -38,7 +38,11 @@ export class DebugClient {
     this.#events = await bus.subscribe({ topics: [eventsTopic], from, maxWaitMs: 50 });
   }
 
-  async send(command: CommandName, queueId: string, target?: string): Promise<{ commandId: string; sentAt: number }> {
+  async send(
+    command: CommandName,
+    queueId: string,
+    target?: string,
+  ): Promise<{ commandId: string; sentAt: number }> {
     const commandId = randomUUID();
     const sentAt = performance.now();
     const message = createCommand(command, queueId, { commandId, target });
@@ -52,7 +56,10 @@ export class DebugClient {
    * Sends a ping and collects pongs that echo its command_id until `expect` arrived or `timeoutMs`
    * passed. Resolves with the pongs seen (possibly none).
    */
-  async ping(queueId: string, options: { timeoutMs: number; expect?: number; target?: string }): Promise<Reply[]> {
+  async ping(
+    queueId: string,
+    options: { timeoutMs: number; expect?: number; target?: string },
+  ): Promise<Reply[]> {
     const { commandId, sentAt } = await this.send('ping', queueId, options.target);
     const expect = options.expect ?? 1;
     const replies: Reply[] = [];

@@ -34,7 +34,10 @@ export function createDummyWork(options: DummyOptions, metrics: DummyMetrics): J
       }
       if (options.failAfterSeconds !== undefined) {
         const seconds = options.failAfterSeconds;
-        const fail = new StreamForgeError(ErrorCodes.JOB_FAILED, `simulated failure after ${seconds} s (--fail-after)`);
+        const fail = new StreamForgeError(
+          ErrorCodes.JOB_FAILED,
+          `simulated failure after ${seconds} s (--fail-after)`,
+        );
         timers.push(setTimeout(() => end(() => reject(fail)), seconds * 1000));
       }
       onPing(() => {

@@ -1,6 +1,12 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createBus, type Bus } from '../../bus/index.ts';
-import { TelemetryPublisher, runJobService, type JobConfig, type JobOutcome, type Logger } from '../../runtime/index.ts';
+import {
+  TelemetryPublisher,
+  runJobService,
+  type JobConfig,
+  type JobOutcome,
+  type Logger,
+} from '../../runtime/index.ts';
 import { DummyMetrics } from './dummy-metrics.ts';
 import { createDummyWork } from './dummy-work.ts';
 import type { DummyOptions } from './options.ts';
@@ -42,7 +48,10 @@ export async function runDummyService(service: DummyServiceOptions): Promise<Job
 }
 
 /** --noop: `started` and nothing else: no command consumer, no terminal event (seed 000, section 5). */
-async function runNoop({ config, bus: shared }: DummyServiceOptions, metrics: DummyMetrics): Promise<JobOutcome> {
+async function runNoop(
+  { config, bus: shared }: DummyServiceOptions,
+  metrics: DummyMetrics,
+): Promise<JobOutcome> {
   const bus = shared ?? createBus(config.kafka);
   try {
     await bus.connect();

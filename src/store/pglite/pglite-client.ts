@@ -46,8 +46,8 @@ export class PGliteClient implements SqlClient {
     return this.#db.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params) }));
   }
 
-  async ping(): Promise<boolean> {
-    return !this.#db.closed;
+  ping(): Promise<boolean> {
+    return Promise.resolve(!this.#db.closed);
   }
 
   async close(): Promise<void> {

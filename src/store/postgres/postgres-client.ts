@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
 import type { QueryResult, SqlClient, SqlExecutor } from '../types.ts';
 import { toStoreError } from '../errors.ts';
@@ -62,6 +65,7 @@ export class PostgresClient implements SqlClient {
           throw toStoreError(error, this.#where);
         }
       },
+      copyFrom: (sql, data) => this.#copy(client, sql, data),
     };
     let failed: unknown;
     try {
@@ -75,6 +79,31 @@ export class PostgresClient implements SqlClient {
       throw isStore(error) ? error : toStoreError(error, this.#where);
     } finally {
       client.release(failed instanceof Error && !isStore(failed) ? failed : undefined);
+    }
+  }
+
+  /** COPY FROM STDIN on one pooled connection (outside a transaction it is its own). */
+  async copyFrom(sql: string, data: string): Promise<number> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw toStoreError(error, this.#where);
+    }
+    try {
+      return await this.#copy(client, sql, data);
+    } finally {
+      client.release();
+    }
+  }
+
+  async #copy(client: pg.PoolClient, sql: string, data: string): Promise<number> {
+    try {
+      const stream = client.query(copyFromStdin(sql));
+      await pipeline(Readable.from([data]), stream);
+      return Number(stream.rowCount ?? 0);
+    } catch (error) {
+      throw toStoreError(error, this.#where);
     }
   }
 
@@ -100,6 +129,9 @@ function redactUrl(url: string): string {
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
-    throw new StreamForgeError(ErrorCodes.INVALID_CONFIG, 'DATABASE_URL is not a valid URL (postgres://user:pass@host:5432/db)');
+    throw new StreamForgeError(
+      ErrorCodes.INVALID_CONFIG,
+      'DATABASE_URL is not a valid URL (postgres://user:pass@host:5432/db)',
+    );
   }
 }

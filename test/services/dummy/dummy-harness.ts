@@ -50,7 +50,6 @@ export function startDummy(
 
 function startInProcess(id: string, bus: Bus, env: Record<string, string>, flags: string[]): DummyJob {
   let port: number | undefined;
-  let stop: (() => void) | undefined;
   const abort = new AbortController();
   const exited = runDummyService({
     config: readJobConfig(env, 'dummy-service', 0),
@@ -61,13 +60,12 @@ function startInProcess(id: string, bus: Bus, env: Record<string, string>, flags
     onListening: (p) => (port = p),
     signal: abort.signal,
   }).then((outcome) => outcome.exitCode);
-  stop = () => abort.abort(new Error('SIGTERM'));
   return {
     telemetryId: id,
     exited,
     output: [],
     port: () => waitFor('metrics port', () => port),
-    terminate: () => stop?.(),
+    terminate: () => abort.abort(new Error('SIGTERM')),
   };
 }
 

@@ -51,7 +51,7 @@ for (const target of busesUnderTest()) {
       await Promise.all(jobs.map((j) => j.exited));
       await debug.close();
       await recorder.close();
-      await bus.deleteTopics(Object.values(topics));
+      await bus.deleteTopics([topics.QUEUE_CONTROL_TOPIC, topics.QUEUE_EVENTS_TOPIC]);
       await bus.close();
     });
 
@@ -95,16 +95,16 @@ for (const target of busesUnderTest()) {
       const replies = await debug.ping(queueId, { timeoutMs: 10_000, expect: 2 });
       assert.deepEqual(
         replies.map((r) => r.telemetry.telemetry_id).sort(),
-        [a!.telemetryId, b!.telemetryId].sort(),
+        [a.telemetryId, b.telemetryId].sort(),
       );
       await debug.send('stop', queueId);
-      assert.deepEqual(await Promise.all([a!.exited, b!.exited]), [0, 0]);
-      assert.equal(recorder.of(other!.telemetryId, 'pong').length, 0);
-      assert.equal(recorder.of(other!.telemetryId, 'interrupted').length, 0);
+      assert.deepEqual(await Promise.all([a.exited, b.exited]), [0, 0]);
+      assert.equal(recorder.of(other.telemetryId, 'pong').length, 0);
+      assert.equal(recorder.of(other.telemetryId, 'interrupted').length, 0);
       // The other queue's job is still there and answers its own queue.
       assert.equal((await debug.ping(otherQueue, { timeoutMs: 10_000 })).length, 1);
       await debug.send('stop', otherQueue);
-      assert.equal(await other!.exited, 0);
+      assert.equal(await other.exited, 0);
     });
 
     it('queue_id "*" and a target address jobs across queues and within a queue', async () => {
@@ -112,16 +112,16 @@ for (const target of busesUnderTest()) {
       const [a, b] = await Promise.all([start(queueId), start(uniqueName('q-star2'))]);
       const replies = await debug.ping('*', { timeoutMs: 10_000, expect: 2 });
       const ids = replies.map((r) => r.telemetry.telemetry_id);
-      assert.ok(ids.includes(a!.telemetryId) && ids.includes(b!.telemetryId));
-      const targeted = await debug.ping('*', { timeoutMs: 2_000, expect: 2, target: a!.telemetryId });
+      assert.ok(ids.includes(a.telemetryId) && ids.includes(b.telemetryId));
+      const targeted = await debug.ping('*', { timeoutMs: 2_000, expect: 2, target: a.telemetryId });
       assert.deepEqual(
         targeted.map((r) => r.telemetry.telemetry_id),
-        [a!.telemetryId],
+        [a.telemetryId],
       );
-      await debug.send('stop', '*', a!.telemetryId);
-      assert.equal(await a!.exited, 0);
-      await debug.send('stop', '*', b!.telemetryId);
-      assert.equal(await b!.exited, 0);
+      await debug.send('stop', '*', a.telemetryId);
+      assert.equal(await a.exited, 0);
+      await debug.send('stop', '*', b.telemetryId);
+      assert.equal(await b.exited, 0);
     });
 
     it('--fail-after publishes error with the message and exits non-zero', async () => {

@@ -4,7 +4,8 @@
 //   npm test -- test/bus          only files under test/bus
 //   npm run test:unit             no broker: Kafka-backed tests are skipped with a reason
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { startTestBroker } from './kafka/broker-env.ts';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -33,19 +34,7 @@ if (noKafka) {
   env.TEST_KAFKA_PASSWORD = env.KAFKA_PASSWORD ?? '';
   env.TEST_KAFKA_CA_PATH = env.KAFKA_CA_PATH ?? '';
 } else {
-  const started = spawnSync('bash', [join(root, 'scripts/kafka/start.sh')], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (started.status !== 0) {
-    console.error('could not start the test Kafka broker (npm run kafka:start); see the lines above');
-    process.exit(1);
-  }
-  const broker = Object.fromEntries(
-    readFileSync(join(env.KAFKA_STATE_DIR ?? join(root, '.kafka'), 'env'), 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  ) as Record<string, string>;
+  const broker = startTestBroker();
   env.TEST_KAFKA_PLAINTEXT = broker.KAFKA_BOOTSTRAP_SERVERS;
   env.TEST_KAFKA_SASL = broker.KAFKA_SASL_BOOTSTRAP_SERVERS;
   env.TEST_KAFKA_USER = broker.KAFKA_USER;

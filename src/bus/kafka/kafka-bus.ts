@@ -81,7 +81,13 @@ export class KafkaBus implements Bus {
         fallbackMode: explicit ? 'latest' : from,
         ...(explicit ? { offsets: from } : {}),
       });
-      const subscription = new KafkaSubscription(consumer, stream, grouped, this.#brokers);
+      const subscription: KafkaSubscription = new KafkaSubscription(
+        consumer,
+        stream,
+        grouped,
+        this.#brokers,
+        () => this.#subscriptions.delete(subscription),
+      );
       this.#subscriptions.add(subscription);
       return subscription;
     } catch (error) {

@@ -19,13 +19,16 @@ export class KafkaSubscription implements Subscription {
   #buffer: BusRecord[] = [];
   #wake: (() => void) | undefined;
   #failure: unknown;
+  readonly #onClose: () => void;
 
   constructor(
     consumer: Consumer<Buffer, Buffer, string, string>,
     stream: MessagesStream<Buffer, Buffer, string, string>,
     grouped: boolean,
     brokers: string[],
+    onClose: () => void,
   ) {
+    this.#onClose = onClose;
     this.#consumer = consumer;
     this.#stream = stream;
     this.#grouped = grouped;
@@ -112,6 +115,7 @@ export class KafkaSubscription implements Subscription {
   }
 
   async close(): Promise<void> {
+    this.#onClose();
     if (!this.#stream.destroyed) await this.#stream.close().catch(() => undefined);
     await this.#consumer.close(true).catch(() => undefined);
   }

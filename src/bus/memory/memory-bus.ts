@@ -44,7 +44,12 @@ export class MemoryBus implements Bus {
         ),
       );
     }
-    const subscription = new MemorySubscription(this.#log, options, this.#group(options.groupId));
+    const subscription: MemorySubscription = new MemorySubscription(
+      this.#log,
+      options,
+      this.#group(options.groupId),
+      () => this.#subscriptions.delete(subscription),
+    );
     this.#subscriptions.add(subscription);
     return Promise.resolve(subscription);
   }

@@ -19,8 +19,16 @@ export class MemorySubscription implements Subscription {
   readonly #positions = new Map<string, bigint>();
   #closed = false;
 
-  constructor(log: MemoryLog, options: SubscribeOptions, group: MemoryGroup | undefined) {
+  readonly #onClose: () => void;
+
+  constructor(
+    log: MemoryLog,
+    options: SubscribeOptions,
+    group: MemoryGroup | undefined,
+    onClose: () => void,
+  ) {
     this.#log = log;
+    this.#onClose = onClose;
     this.#options = options;
     this.#group = group;
     group?.join(this);
@@ -93,6 +101,7 @@ export class MemorySubscription implements Subscription {
   close(): Promise<void> {
     this.#closed = true;
     this.#group?.leave(this);
+    this.#onClose();
     return Promise.resolve();
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
 import type { Health, ProbeResult } from './health.ts';
 
 export interface ServiceHttpServerOptions {
@@ -32,7 +33,16 @@ export class ServiceHttpServer {
   async listen(): Promise<number> {
     const { port, host = '0.0.0.0' } = this.#options;
     await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
+      this.#server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new StreamForgeError(
+                ErrorCodes.INVALID_CONFIG,
+                `port ${port} is in use: stop what listens there or choose another port (METRICS_PORT)`,
+              )
+            : error,
+        ),
+      );
       this.#server.listen(port, host, () => resolve());
     });
     return (this.#server.address() as AddressInfo).port;

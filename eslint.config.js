@@ -1,8 +1,7 @@
 // Lint rules that matter most here: no floating promises (a lost rejection is a lost message)
-// and no import cycles (imports point down: services → runtime/consumer/launcher → bus/store → protocol).
+// Import layering and cycles are checked by scripts/check-imports.ts (part of npm run lint).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { importX } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.kafka/**', '.streamforge/**', 'bin/**'] },
@@ -12,8 +11,6 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
@@ -27,7 +24,6 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'import-x/no-cycle': 'error',
       'no-restricted-properties': [
         'error',
         {

@@ -39,6 +39,18 @@ export interface DebugRequest {
   follow: boolean;
 }
 
+/** Defaults of every flag but --queue-id. */
+export const DEFAULT_DEBUG_REQUEST: Readonly<Omit<DebugRequest, 'queueId'>> = Object.freeze({
+  command: undefined,
+  target: undefined,
+  expectPong: false,
+  expect: 1,
+  repeat: 1,
+  intervalSeconds: 1,
+  timeoutSeconds: 5,
+  follow: false,
+});
+
 export function debugRequestFromFlags(argv: string[]): DebugRequest {
   const flags = parseFlags(argv, FLAGS);
   const queueId = flags['queue-id'];
@@ -62,10 +74,10 @@ export function debugRequestFromFlags(argv: string[]): DebugRequest {
     command: command as CommandName | undefined,
     target: flags.target,
     expectPong: flags['expect-pong'] ?? false,
-    expect: numberFlag('expect', flags.expect, 1) ?? 1,
-    repeat: numberFlag('repeat', flags.repeat, 1) ?? 1,
-    intervalSeconds: numberFlag('interval', flags.interval) ?? 1,
-    timeoutSeconds: numberFlag('timeout', flags.timeout, 0.001) ?? 5,
+    expect: numberFlag('expect', flags.expect, 1) ?? DEFAULT_DEBUG_REQUEST.expect,
+    repeat: numberFlag('repeat', flags.repeat, 1) ?? DEFAULT_DEBUG_REQUEST.repeat,
+    intervalSeconds: numberFlag('interval', flags.interval) ?? DEFAULT_DEBUG_REQUEST.intervalSeconds,
+    timeoutSeconds: numberFlag('timeout', flags.timeout, 0.001) ?? DEFAULT_DEBUG_REQUEST.timeoutSeconds,
     follow: flags.follow ?? false,
   };
 }

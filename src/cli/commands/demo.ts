@@ -8,7 +8,7 @@ import {
 import { createLogger, readJobConfig } from '../../runtime/index.ts';
 import { DEFAULT_DUMMY_OPTIONS, DUMMY_HTTP_PORT, runDummyService } from '../../services/dummy/index.ts';
 import { numberFlag, parseFlags, type CliCommand } from '../args.ts';
-import { runDebug } from './debug.ts';
+import { DEFAULT_DEBUG_REQUEST, runDebug } from './debug.ts';
 
 const FLAGS = {
   jobs: { type: 'string' },
@@ -38,17 +38,7 @@ them with one stop command. The first job serves /metrics on --port (default ${D
     // The follower prints every event of the queue while the jobs run.
     const following = new AbortController();
     const follower = runDebug(
-      {
-        queueId,
-        command: undefined,
-        target: undefined,
-        expectPong: false,
-        expect: 1,
-        repeat: 1,
-        intervalSeconds: 0,
-        timeoutSeconds: 1,
-        follow: true,
-      },
+      { ...DEFAULT_DEBUG_REQUEST, queueId, follow: true },
       { bus, env, out: (line) => out(`  event  ${line}`), signal: following.signal },
     );
     const running = Array.from({ length: jobs }, (_, i) => {
@@ -80,33 +70,19 @@ them with one stop command. The first job serves /metrics on --port (default ${D
     );
     const pinged = await runDebug(
       {
+        ...DEFAULT_DEBUG_REQUEST,
         queueId,
         command: 'ping',
-        target: undefined,
         expectPong: true,
         expect: jobs,
         repeat: pings,
         intervalSeconds: 0.5,
         timeoutSeconds: 2,
-        follow: false,
       },
       { bus, env, out },
     );
     await sleep(1200);
-    await runDebug(
-      {
-        queueId,
-        command: 'stop',
-        target: undefined,
-        expectPong: false,
-        expect: 1,
-        repeat: 1,
-        intervalSeconds: 0,
-        timeoutSeconds: 1,
-        follow: false,
-      },
-      { bus, env, out },
-    );
+    await runDebug({ ...DEFAULT_DEBUG_REQUEST, queueId, command: 'stop' }, { bus, env, out });
     const outcomes = await Promise.all(running);
     await sleep(100);
     following.abort();

@@ -1,10 +1,26 @@
 import { isStreamForgeError, ErrorCodes } from '../protocol/index.ts';
 import type { CliCommand } from './args.ts';
+import { collectionCommand } from './commands/collection.ts';
+import { connectorCommand } from './commands/connector.ts';
+import { consumerCommand } from './commands/consumer.ts';
 import { debugCommand } from './commands/debug.ts';
 import { demoCommand } from './commands/demo.ts';
 import { dummyCommand } from './commands/dummy.ts';
+import { queueManagerCommand } from './commands/queue-manager.ts';
+import { upCommand } from './commands/up.ts';
+import { loaderCommand } from './commands/loader.ts';
 
-const COMMANDS: CliCommand[] = [demoCommand, dummyCommand, debugCommand];
+const COMMANDS: CliCommand[] = [
+  upCommand,
+  queueManagerCommand,
+  demoCommand,
+  dummyCommand,
+  debugCommand,
+  consumerCommand,
+  loaderCommand,
+  connectorCommand,
+  collectionCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -29,7 +29,10 @@ export const CANDLE_INTERVALS = [
 ] as const;
 export type CandleInterval = (typeof CANDLE_INTERVALS)[number];
 
-const Decimal = Type.String({ pattern: '^-?[0-9]+(\\.[0-9]+)?$', description: 'decimal string, e.g. "42314.10"' });
+const Decimal = Type.String({
+  pattern: '^-?[0-9]+(\\.[0-9]+)?$',
+  description: 'decimal string, e.g. "42314.10"',
+});
 const Millis = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'Unix milliseconds' });
 const SymbolName = Type.String({ pattern: '^[A-Z0-9]{1,32}$', description: 'upper case, e.g. BTCUSDT' });
 const Id = Type.Integer({ minimum: -1, maximum: Number.MAX_SAFE_INTEGER });
@@ -140,6 +143,17 @@ export function firstOpenAtOrAfter(interval: CandleInterval, ms: number): number
   const step = intervalMs(interval) as number;
   const offset = interval === '1w' ? WEEK_OFFSET_MS : 0;
   return Math.ceil((ms - offset) / step) * step + offset;
+}
+
+/** The open time of the candle that contains `ms`. */
+export function openTimeOf(interval: CandleInterval, ms: number): number {
+  if (interval === '1M') {
+    const d = new Date(ms);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  }
+  const step = intervalMs(interval) as number;
+  const offset = interval === '1w' ? WEEK_OFFSET_MS : 0;
+  return Math.floor((ms - offset) / step) * step + offset;
 }
 
 /** Open time of the candle after the one opening at `openTime`. */

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { Bus } from '../../bus/index.ts';
 import type { Command } from '../../protocol/index.ts';
 import type { JobConfig } from '../config/job-config.ts';
 import type { Logger } from '../logger.ts';
@@ -15,6 +16,8 @@ export interface JobContext {
   /** Aborted when the job is told to stop (command or SIGTERM). Work must end soon after. */
   readonly signal: AbortSignal;
   readonly config: JobConfig;
+  /** The bus the job runs on (telemetry, commands): data topics are read and written through it too. */
+  readonly bus: Bus;
   readonly logger: Logger;
   /** The registry /metrics serves; a job registers its own metrics here. */
   readonly registry: Registry;

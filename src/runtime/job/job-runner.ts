@@ -125,10 +125,11 @@ export class JobRunner {
   }
 
   async #work(): Promise<JobOutcome> {
-    const { config, logger, registry } = this.#options;
+    const { config, logger, registry, bus } = this.#options;
     const context: JobContext = {
       signal: this.#abort.signal,
       config,
+      bus,
       logger,
       registry,
       report: async (progress) => {

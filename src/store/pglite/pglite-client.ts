@@ -58,11 +58,19 @@ export class PGliteClient implements SqlClient {
 
 interface PGliteLike {
   query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
+  exec(sql: string): Promise<{ rows: unknown[]; affectedRows?: number }[]>;
 }
 
 async function run<Row>(db: PGliteLike, sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
   try {
-    const result = await db.query<Row>(sql, params);
+    // Without parameters, the simple protocol, as pg uses: several statements in one string work
+    // (migrations); the last statement's result is the answer.
+    const result =
+      params === undefined || params.length === 0
+        ? (((await db.exec(sql)).at(-1) as { rows: Row[]; affectedRows?: number } | undefined) ?? {
+            rows: [],
+          })
+        : await db.query<Row>(sql, params);
     return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
   } catch (error) {
     throw toStoreError(error, 'pglite');

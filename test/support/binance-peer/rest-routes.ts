@@ -9,11 +9,12 @@ export interface RestAnswer {
   weight: number;
 }
 
-export class BinanceError {
+export class BinanceError extends Error {
   readonly status: number;
   readonly code: number;
   readonly msg: string;
   constructor(status: number, code: number, msg: string) {
+    super(msg);
     this.status = status;
     this.code = code;
     this.msg = msg;

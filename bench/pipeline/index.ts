@@ -1,0 +1,186 @@
+// bench/pipeline: 1,000,000 synthetic candles loader → Kafka → connector → PostgreSQL, end to end, as
+// two `streamforge` processes on the real broker and database; and in the same run the floors: kcat
+// producing the same records to the same broker, and PostgreSQL COPY of the same rows.
+//   npm run bench:pipeline [-- --records 1000000 --partitions 3]
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KafkaBus } from '../../src/bus/index.ts';
+import { recordKey, type MarketRecord } from '../../src/protocol/index.ts';
+import { PostgresClient } from '../../src/store/index.ts';
+import { startTestBroker } from '../../scripts/kafka/broker-env.ts';
+import { SyntheticSource } from '../../src/services/loader/sources/synthetic.ts';
+import { copyText, createTableSql } from '../../src/services/connector/sinks/postgres-sql.ts';
+import { uniqueSuffix } from '../support/names.ts';
+
+const { values } = parseArgs({
+  options: { records: { type: 'string', default: '1000000' }, partitions: { type: 'string', default: '3' } },
+});
+const records = Number(values.records);
+const partitions = Number(values.partitions);
+const bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? startTestBroker().KAFKA_BOOTSTRAP_SERVERS!;
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const suffix = uniqueSuffix();
+const root = resolve(import.meta.dirname, '../..');
+const rate = (n: number, ms: number): number => Math.round(n / (ms / 1000));
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+const kcat = spawnSync('kcat', ['-V'], { encoding: 'utf8' });
+if (kcat.error || kcat.status !== 0) {
+  console.error(
+    'kcat is not installed: the Kafka floor of this benchmark needs it.\n' +
+      '  Debian/Ubuntu: apt-get update && apt-get install -y kcat\n' +
+      'The end-to-end and COPY figures follow; the kcat floor and its ratio are skipped.',
+  );
+}
+
+const bus = new KafkaBus({ bootstrapServers: bootstrap.split(','), clientId: 'bench-pipeline' });
+const db = new PostgresClient({ connectionString: databaseUrl, maxConnections: 2 });
+const tables: string[] = [];
+const topics: string[] = [];
+
+/** The records every measurement uses: the loader's own synthetic source, same seed. */
+async function syntheticRecords(): Promise<MarketRecord[]> {
+  const source = new SyntheticSource({
+    symbol: 'BTCUSDT',
+    kind: 'candle',
+    interval: '1m',
+    seed: 1,
+    startMs: Date.UTC(2020, 0, 1),
+    endMs: Date.UTC(2020, 0, 1),
+    count: records,
+  });
+  const out: MarketRecord[] = [];
+  for await (const batch of source.batches(new AbortController().signal)) out.push(...batch);
+  return out;
+}
+
+function cli(command: string, env: Record<string, string>): ReturnType<typeof spawn> {
+  return spawn(process.execPath, [join(root, 'bin/streamforge.js'), command], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function endToEnd(): Promise<{ ms: number; loaderMs: number; rows: number }> {
+  const queueId = `bench-pipeline-${suffix}`;
+  const collection = `bench_pipeline_${suffix}`;
+  const control = `${queueId}.control`;
+  const events = `${queueId}.events`;
+  const data = `${queueId}.data`;
+  tables.push(collection);
+  topics.push(control, events, data, `${data}-dlq`);
+  await bus.createTopics([{ name: control }, { name: events }, { name: data, partitions }]);
+  const env = {
+    KAFKA_BOOTSTRAP_SERVERS: bootstrap,
+    QUEUE_ID: queueId,
+    QUEUE_CONTROL_TOPIC: control,
+    QUEUE_EVENTS_TOPIC: events,
+    KAFKA_TOPIC: data,
+    SYMBOL: 'BTCUSDT',
+    TYPE: 'synthetic_candles_1m',
+    SYNTHETIC_RECORDS: String(records),
+    TIME_RANGE: '2020-01-01:2020-01-01',
+    DATABASE_URL: databaseUrl,
+    COLLECTION_NAME: collection,
+    LOADING_INTERVAL_SECONDS: '5',
+  };
+  const started = performance.now();
+  const connector = cli('connector', env);
+  const loader = cli('loader', env);
+  const [loaderCode] = (await once(loader, 'exit')) as [number];
+  const loaderMs = performance.now() - started;
+  const [connectorCode] = (await once(connector, 'exit')) as [number];
+  const ms = performance.now() - started;
+  if (loaderCode !== 0 || connectorCode !== 0)
+    throw new Error(`loader exited ${loaderCode}, connector ${connectorCode}`);
+  const count = await db.query<{ n: string }>(`select count(*)::text as n from "${collection}"`);
+  return { ms, loaderMs, rows: Number(count.rows[0]!.n) };
+}
+
+async function kcatFloor(all: MarketRecord[]): Promise<number | undefined> {
+  if (kcat.error || kcat.status !== 0) return undefined;
+  const topic = `bench-kcat-${suffix}`;
+  topics.push(topic);
+  await bus.createTopics([{ name: topic, partitions }]);
+  const dir = mkdtempSync(join(tmpdir(), 'sf-bench-'));
+  const file = join(dir, 'records.txt');
+  writeFileSync(file, all.map((r) => `${recordKey(r)}\t${JSON.stringify(r)}\n`).join(''));
+  const started = performance.now();
+  // Same guarantees as the loader's producer: idempotent, acks from all in-sync replicas.
+  const run = spawnSync(
+    'kcat',
+    [
+      '-P',
+      '-b',
+      bootstrap,
+      '-t',
+      topic,
+      '-K',
+      '\t',
+      '-l',
+      '-X',
+      'enable.idempotence=true',
+      '-X',
+      'acks=all',
+      file,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const ms = performance.now() - started;
+  rmSync(dir, { recursive: true, force: true });
+  if (run.status !== 0) throw new Error(`kcat exited ${run.status}`);
+  return ms;
+}
+
+async function copyFloor(all: MarketRecord[]): Promise<number> {
+  const table = `bench_copy_${suffix}`;
+  tables.push(table);
+  for (const sql of createTableSql('candle', table)) await db.query(sql);
+  const text = copyText(all);
+  const started = performance.now();
+  await db.copyFrom(`copy "${table}" from stdin`, text);
+  return performance.now() - started;
+}
+
+try {
+  await bus.connect();
+  console.log(
+    `# bench/pipeline: ${fmt(records)} synthetic 1m candles, ${partitions} partitions, broker ${bootstrap}, ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
+  );
+  const e2e = await endToEnd();
+  if (e2e.rows !== records) throw new Error(`the collection holds ${e2e.rows} rows, not ${records}`);
+  console.log(`# end to end done in ${(e2e.ms / 1000).toFixed(1)} s; measuring the floors`);
+  const all = await syntheticRecords();
+  const kcatMs = await kcatFloor(all);
+  const copyMs = await copyFloor(all);
+  const endToEndRate = rate(records, e2e.ms);
+  const kcatRate = kcatMs === undefined ? undefined : rate(records, kcatMs);
+  const copyRate = rate(records, copyMs);
+  const slower = kcatRate === undefined ? copyRate : Math.min(kcatRate, copyRate);
+  console.log(
+    `end to end   loader → Kafka → connector → PostgreSQL  ${fmt(endToEndRate).padStart(9)} records/s  (${(e2e.ms / 1000).toFixed(1)} s; loader done at ${(e2e.loaderMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `floor        kcat → same broker (idempotent, acks=all)  ${kcatRate === undefined ? '  skipped' : fmt(kcatRate).padStart(9)} records/s${kcatMs === undefined ? ' (kcat missing)' : `  (${(kcatMs / 1000).toFixed(1)} s)`}`,
+  );
+  console.log(
+    `floor        PostgreSQL COPY into the same table shape  ${fmt(copyRate).padStart(9)} records/s  (${(copyMs / 1000).toFixed(1)} s)`,
+  );
+  if (kcatRate !== undefined)
+    console.log(`ratio        end to end / kcat   ${(endToEndRate / kcatRate).toFixed(2)}`);
+  console.log(`ratio        end to end / COPY   ${(endToEndRate / copyRate).toFixed(2)}`);
+  console.log(
+    `ratio        end to end / slower floor   ${(endToEndRate / slower).toFixed(2)}  (target ≥ 0.50; ≥ 50,000 records/s: ${endToEndRate >= 50_000 ? 'met' : 'not met'})`,
+  );
+} finally {
+  for (const table of tables) await db.query(`drop table if exists "${table}"`).catch(() => undefined);
+  await db.query(`delete from streamforge_collections where name = any($1)`, [tables]).catch(() => undefined);
+  await bus.deleteTopics(topics).catch(() => undefined);
+  await db.close();
+  await bus.close();
+}

@@ -1,0 +1,109 @@
+import { resolve } from 'node:path';
+import { MemoryBus } from '../../bus/index.ts';
+import { InlineLauncher } from '../../launcher/index.ts';
+import { createLogger } from '../../runtime/index.ts';
+import { QueueManager, readQueueManagerConfig } from '../../services/queue-manager/index.ts';
+import { PGliteClient } from '../../store/index.ts';
+import { numberFlag, parseFlags, type CliCommand } from '../args.ts';
+import { serveUntilSignal } from './queue-manager.ts';
+import { createJobCatalog } from '../../services/job-recipes/index.ts';
+
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'job-seconds': { type: 'string' },
+  'loading-interval': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const EXAMPLE = JSON.stringify({
+  symbol: 'BTCUSDT',
+  time_range: '2024-06-01:2024-06-30',
+  // Synthetic candles need no network; api_candles_5m reads Binance.
+  requests: [
+    { target: 'loader-producer', type: 'synthetic_candles_5m' },
+    { target: 'arango-connector', type: 'synthetic_candles_5m' },
+  ],
+});
+
+export const upCommand: CliCommand = {
+  name: 'up',
+  summary: 'everything in one process: queue manager, API and jobs; no Kafka, no PostgreSQL, no cluster',
+  help: `Usage: streamforge up [--port 8080] [--host 127.0.0.1] [--data-dir ./.streamforge]
+
+The embedded all-in-one: the queue manager and its REST API (Swagger UI at /docs), every job run
+in-process on an in-memory bus, and the state in PGlite (PostgreSQL in WASM) under --data-dir, so
+queues survive a restart. loader-producer and arango-connector are the real workers (the loader
+reads Binance, archive files or a synthetic source; the connector writes collections into the same
+PGlite); the other targets are played by dummy-service until they exist.
+
+Flags:
+  --port P               API port (default 8080, or PORT; 0 picks a free one)
+  --host H               interface to listen on (default 127.0.0.1, or HOST)
+  --data-dir D           PGlite directory (default ./.streamforge); one process at a time
+  --job-seconds S        how long a simulated historical job runs (default 10, or SIMULATED_JOB_SECONDS)
+  --loading-interval S   seconds between simulated loading events (default 1)
+  --log-level L          info (default), debug, warn, error
+
+Environment: QUEUE_MANAGER_TOKEN (bearer token for POST routes) and the queue manager's tuning
+variables (see "streamforge queue-manager --help"). Ctrl-C stops the jobs (they publish interrupted)
+and exits.`,
+  async run(argv, env) {
+    const flags = parseFlags(argv, FLAGS);
+    const overrides: Record<string, string> = {};
+    if (flags.port !== undefined) overrides.PORT = String(numberFlag('port', flags.port));
+    if (flags.host !== undefined) overrides.HOST = flags.host;
+    if (flags['job-seconds'] !== undefined)
+      overrides.SIMULATED_JOB_SECONDS = String(numberFlag('job-seconds', flags['job-seconds']));
+    if (flags['loading-interval'] !== undefined) {
+      overrides.SIMULATED_LOADING_INTERVAL_SECONDS = String(
+        numberFlag('loading-interval', flags['loading-interval'], 0.01),
+      );
+    }
+    const config = readQueueManagerConfig({ ...env, ...overrides }, { port: 8080, host: '127.0.0.1' });
+    const dataDir = resolve(flags['data-dir'] ?? './.streamforge');
+    const logger = createLogger({
+      service: 'queue-manager',
+      level: flags['log-level'] ?? env.LOG_LEVEL ?? 'info',
+    });
+    const started = performance.now();
+    const sql = await PGliteClient.open({ dataDir });
+    const bus = new MemoryBus();
+    // loader-producer and arango-connector are the real workers (BINANCE_API_URL… from the environment).
+    const catalog = createJobCatalog(config.simulation, {}, { env, store: sql });
+    const jobLogger = createLogger({
+      service: 'job',
+      level: flags['log-level'] === 'debug' ? 'debug' : 'warn',
+    });
+    const launcher = new InlineLauncher({ bus, catalog, logger: jobLogger });
+    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger });
+    try {
+      await manager.start();
+    } catch (error) {
+      await manager.close().catch(() => undefined);
+      await bus.close();
+      await sql.close();
+      throw error;
+    }
+    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    const url = `http://${host}:${manager.port}`;
+    const auth = config.token ? ` -H "Authorization: Bearer $QUEUE_MANAGER_TOKEN"` : '';
+    console.log(`
+StreamForge is up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${url}
+  API docs (Swagger UI)  ${url}/docs
+  state (PGlite)         ${dataDir}
+  jobs                   in-process, on an in-memory bus
+
+Start a queue:
+  curl -s -X POST ${url}/queues/start -H 'content-type: application/json'${auth} \\
+    -d '${EXAMPLE}'
+Watch it:
+  curl -s ${url}/queues/<queue_id>
+  curl -sN ${url}/queues/<queue_id>/events?stream=true
+
+Ctrl-C to stop.`);
+    return serveUntilSignal(manager, { bus, sql, logger });
+  },
+};

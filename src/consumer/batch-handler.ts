@@ -1,0 +1,63 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { BusRecord } from '../bus/index.ts';
+import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
+import type { Decoded, HandlerContext, Router } from './router.ts';
+
+/** One validated record of a batch. */
+export interface BatchItem<T> {
+  readonly value: T;
+  readonly record: BusRecord;
+}
+
+export interface BatchHandlerSpec<S extends TSchema> {
+  /** Label of these records in metrics and dead letters, e.g. 'candles'. */
+  name: string;
+  /** Each record's JSON value must match it; records that do not are dead-lettered at once. */
+  schema: S;
+  /**
+   * Handles the valid records of one partition, in offset order: resolve when all are stored, throw
+   * otherwise (nothing is committed). A retryable StreamForgeError pauses the partition and retries
+   * later; any other error retries with backoff, then the batch is split and only the records that
+   * fail on their own are dead-lettered.
+   */
+  handle(batch: BatchItem<Static<S>>[], context: HandlerContext): Promise<void>;
+}
+
+/** A router for sinks that write many records at once (e.g. a connector upserting a collection). */
+export type BatchHandler = Extract<Router, { mode: 'batch' }>;
+
+export function defineBatchHandler<S extends TSchema>(spec: BatchHandlerSpec<S>): BatchHandler {
+  const check = TypeCompiler.Compile(spec.schema);
+  const invalid = (message: string): Decoded => ({
+    ok: false,
+    type: spec.name,
+    error: new StreamForgeError(ErrorCodes.INVALID_MESSAGE, `${spec.name}: ${message}`),
+  });
+  return Object.freeze({
+    mode: 'batch' as const,
+    name: spec.name,
+    decode(record: BusRecord): Decoded {
+      if (record.value === null || record.value.length === 0) return invalid('empty record value');
+      let value: unknown;
+      try {
+        value = JSON.parse(record.value.toString('utf8'));
+      } catch (error) {
+        return invalid(`not valid JSON (${(error as Error).message})`);
+      }
+      if (!check.Check(value)) {
+        const first = check.Errors(value).First();
+        return invalid(
+          first ? `${first.message}${first.path ? ` at ${first.path}` : ''}` : 'does not match the schema',
+        );
+      }
+      return { ok: true, type: spec.name, item: value };
+    },
+    handleBatch(items: { item: unknown; record: BusRecord }[], context: HandlerContext): Promise<void> {
+      return spec.handle(
+        items.map(({ item, record }) => ({ value: item, record })),
+        context,
+      );
+    },
+  });
+}

@@ -1,0 +1,34 @@
+import type { BusRecord } from '../bus/index.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { StreamForgeError } from '../protocol/index.ts';
+
+/** What a handler is told besides the event itself. */
+export interface HandlerContext {
+  /** Aborted when stop() gives up waiting (shutdown timeout): end quickly, the record is redelivered. */
+  readonly signal: AbortSignal;
+  /** 1 for the first try, 2 for the first retry… */
+  readonly attempt: number;
+  readonly logger: Logger;
+}
+
+/** A record decoded for a router: its type (for metrics and dispatch) and the validated payload. */
+export type Decoded =
+  { ok: true; type: string; item: unknown } | { ok: false; type: string; error: StreamForgeError };
+
+/**
+ * How records become handled work: `EventRegistry` (one handler per event type, one record at a time)
+ * and `BatchHandler` (one handler for a partition's whole batch) are the two routers.
+ */
+export type Router =
+  | {
+      readonly mode: 'record';
+      decode(record: BusRecord): Decoded;
+      handle(type: string, item: unknown, record: BusRecord, context: HandlerContext): Promise<void>;
+    }
+  | {
+      readonly mode: 'batch';
+      /** The label of the batch's records in metrics and dead letters. */
+      readonly name: string;
+      decode(record: BusRecord): Decoded;
+      handleBatch(items: { item: unknown; record: BusRecord }[], context: HandlerContext): Promise<void>;
+    };

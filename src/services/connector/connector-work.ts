@@ -1,0 +1,147 @@
+import { Type } from '@sinclair/typebox';
+import { EventConsumer, defineBatchHandler } from '../../consumer/index.ts';
+import {
+  CandleRecordSchema,
+  EndOfStreamSchema,
+  ErrorCodes,
+  StreamForgeError,
+  TradeRecordSchema,
+  collectionName,
+  dataTopic,
+  errorMessage,
+  parseMarketType,
+  type MarketRecord,
+  type MarketType,
+} from '../../protocol/index.ts';
+import type { JobConfig, JobContext, JobProgress, JobWork } from '../../runtime/index.ts';
+import { EndOfStreamTracker } from './end-of-stream.ts';
+import type { ConnectorOptions } from './options.ts';
+import { openSink } from './sinks/open-sink.ts';
+import type { CollectionSink } from './sinks/sink.ts';
+
+export interface ConnectorDeps {
+  /** A sink to write to (embedded mode shares one); default: opened from the options, closed at the end. */
+  sink?: CollectionSink;
+}
+
+/** What a connector job drains and where it writes. */
+export interface ConnectorPlan {
+  type: MarketType;
+  symbol: string;
+  topic: string;
+  collection: string;
+  groupId: string;
+}
+
+export function planConnector(config: JobConfig, options: ConnectorOptions): ConnectorPlan {
+  if (config.type === undefined) {
+    throw new StreamForgeError(
+      ErrorCodes.INVALID_CONFIG,
+      'TYPE is not set: the type of the loader whose topic this connector drains',
+    );
+  }
+  if (config.symbol === undefined)
+    throw new StreamForgeError(ErrorCodes.INVALID_CONFIG, 'SYMBOL is not set: e.g. SYMBOL=BTCUSDT');
+  const type = parseMarketType(config.type);
+  const symbol = config.symbol.toUpperCase();
+  const topic = config.dataTopic ?? dataTopic(config.queueId, type.type);
+  const day = config.timeRange?.start ?? new Date().toISOString().slice(0, 10);
+  const collection = options.collection ?? collectionName(symbol, type.type, day);
+  const groupId = options.groupId ?? `${config.target}.${topic}.${collection}`;
+  return { type, symbol, topic, collection, groupId };
+}
+
+/**
+ * arango-connector: drains one data topic from the earliest offset in a group stable for the job,
+ * upserts each partition's batch into the collection on natural keys, commits only after the write
+ * (the consumer framework's guarantee), dead-letters what cannot be stored, and finishes once every
+ * partition delivered its end-of-stream marker, or, for live types, runs until stopped.
+ */
+export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDeps = {}): JobWork {
+  return async (ctx: JobContext): Promise<JobProgress> => {
+    const { bus, logger, signal } = ctx;
+    const plan = planConnector(ctx.config, options);
+    const { type, topic, collection, groupId } = plan;
+    const sink = deps.sink ?? (await openSink(options));
+    try {
+      await sink.ensureCollection({
+        name: collection,
+        kind: type.kind,
+        symbol: plan.symbol,
+        interval: type.interval,
+      });
+      await bus.createTopics([{ name: topic, partitions: options.partitions }]);
+      const ends = new EndOfStreamTracker((await bus.endOffsets(topic)).size);
+      await ends.recover(bus, topic, groupId);
+      let written = 0;
+      const allEnded = Promise.withResolvers<void>();
+      const finishedWhenEnded = (): void => {
+        if (!type.realtime && ends.allDone()) allEnded.resolve();
+      };
+      finishedWhenEnded();
+      const recordSchema = type.kind === 'candle' ? CandleRecordSchema : TradeRecordSchema;
+      const handler = defineBatchHandler({
+        name: `${type.kind}s`,
+        schema: Type.Union([recordSchema, EndOfStreamSchema]),
+        handle: async (batch) => {
+          const records = batch.filter((i) => i.value.kind !== 'end').map((i) => i.value as MarketRecord);
+          await sink.upsert(collection, records);
+          written += records.length;
+          for (const { value, record } of batch) if (value.kind === 'end') ends.mark(record.partition, value);
+          finishedWhenEnded();
+        },
+      });
+      const consumer = new EventConsumer({
+        bus,
+        handlers: handler,
+        logger,
+        registry: ctx.registry,
+        options: {
+          topic,
+          groupId,
+          startOffset: 'earliest',
+          batchSize: options.batchSize,
+          maxRetries: options.maxRetries,
+          minBytes: 1,
+          maxWaitMs: 500,
+          commitIntervalMs: 1000,
+        },
+      });
+      const progress = (): JobProgress => ({ records_written: written });
+      const ticker = setInterval(() => {
+        ctx
+          .report({
+            ...progress(),
+            message: `draining ${topic} into ${collection} (${ends.seen} partitions ended)`,
+          })
+          .catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'could not publish loading'));
+      }, options.loadingIntervalMs);
+      const stopped = new Promise<void>((resolve) =>
+        signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+      logger.info(
+        { topic, collection, group: groupId, sink: sink.kind, realtime: type.realtime },
+        'connector draining',
+      );
+      try {
+        await consumer.start();
+        // A consumer that fails for good (bad credentials, a closed bus) rejects finished().
+        await Promise.race([allEnded.promise, stopped, consumer.finished()]);
+      } finally {
+        clearInterval(ticker);
+        await consumer.stop();
+      }
+      if (signal.aborted) return { ...progress(), message: `stopped; ${written} records written this run` };
+      const stats = await sink.stats(collection).catch(() => undefined);
+      return {
+        records_written: ends.total(),
+        records_total: ends.total(),
+        message:
+          `${collection}: all ${ends.total()} records of ${topic} stored (${written} upserted by this run` +
+          `${stats ? `; the collection holds ${stats.rows} rows` : ''})`,
+      };
+    } finally {
+      if (!deps.sink) await sink.close();
+    }
+  };
+}

@@ -1,0 +1,128 @@
+import { Database } from 'arangojs';
+import {
+  ErrorCodes,
+  StreamForgeError,
+  errorMessage,
+  recordKey,
+  type MarketRecord,
+} from '../../../protocol/index.ts';
+import type { ArangoOptions } from '../options.ts';
+import {
+  checkCollectionName,
+  lastPerKey,
+  type CollectionSink,
+  type CollectionSpec,
+  type CollectionStats,
+} from './sink.ts';
+
+const DATABASE_NOT_FOUND = 1228;
+const DUPLICATE_NAME = 1207;
+
+interface DocumentResult {
+  error?: boolean;
+  errorNum?: number;
+  errorMessage?: string;
+}
+
+/**
+ * Collections in ArangoDB (the seed's storage) through arangojs: one document collection per
+ * collection, `_key` = the natural key, written with overwriteMode "replace" so a replay is an upsert.
+ * Coverage and gaps need AQL; this adapter reports the count only.
+ */
+export class ArangoSink implements CollectionSink {
+  readonly kind = 'arango';
+  readonly #options: ArangoOptions;
+  readonly #db: Database;
+  readonly #kinds = new Map<string, MarketRecord['kind']>();
+
+  constructor(options: ArangoOptions) {
+    this.#options = options;
+    this.#db = new Database({
+      url: options.url,
+      databaseName: options.database,
+      auth: { username: options.user, password: options.password },
+    });
+  }
+
+  async ensureCollection(spec: CollectionSpec): Promise<void> {
+    const name = checkCollectionName(spec.name);
+    await this.#run('open the database', async () => {
+      if (this.#options.database !== '_system' && !(await this.#db.exists())) {
+        const system = new Database({
+          url: this.#options.url,
+          auth: { username: this.#options.user, password: this.#options.password },
+        });
+        await system.createDatabase(this.#options.database).catch((error: unknown) => {
+          if ((error as { errorNum?: number }).errorNum !== DUPLICATE_NAME) throw error;
+        });
+      }
+      const collection = this.#db.collection(name);
+      if (!(await collection.exists())) {
+        await this.#db.createCollection(name).catch((error: unknown) => {
+          if ((error as { errorNum?: number }).errorNum !== DUPLICATE_NAME) throw error;
+        });
+      }
+    });
+    this.#kinds.set(name, spec.kind);
+  }
+
+  async upsert(collection: string, records: readonly MarketRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const documents = lastPerKey(records, recordKey).map((r) => ({ _key: recordKey(r), ...r }));
+    const results = await this.#run(`write ${documents.length} documents to ${collection}`, () =>
+      this.#db.collection(collection).saveAll(documents, { overwriteMode: 'replace' }),
+    );
+    const failed = (results as DocumentResult[]).find((r) => r.error === true);
+    if (failed) {
+      throw new StreamForgeError(
+        ErrorCodes.STORE_QUERY_FAILED,
+        `ArangoDB rejected a document of ${collection}: ${failed.errorNum ?? ''} ${failed.errorMessage ?? 'error'}`,
+      );
+    }
+  }
+
+  async stats(collection: string): Promise<CollectionStats> {
+    const name = checkCollectionName(collection);
+    const count = await this.#run(`count ${name}`, () => this.#db.collection(name).count());
+    return {
+      name,
+      kind: this.#kinds.get(name) ?? 'candle',
+      rows: count.count,
+      firstTime: undefined,
+      lastTime: undefined,
+      gaps: [],
+      missing: 0,
+      gapsKnown: false,
+    };
+  }
+
+  close(): Promise<void> {
+    this.#db.close();
+    return Promise.resolve();
+  }
+
+  /** ArangoDB's answers as StreamForgeErrors: no answer or 5xx is an outage (retry), the rest is not. */
+  async #run<T>(action: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof StreamForgeError) throw error;
+      const status = (error as { code?: unknown }).code;
+      const errorNum = (error as { errorNum?: unknown }).errorNum;
+      const httpStatus = typeof status === 'number' ? status : undefined;
+      const outage = httpStatus === undefined ? errorNum === undefined : httpStatus >= 500;
+      if (errorNum === DATABASE_NOT_FOUND) {
+        throw new StreamForgeError(
+          ErrorCodes.STORE_UNAVAILABLE,
+          `ArangoDB database ${this.#options.database} does not exist: create it or fix ARANGO_DB`,
+          { cause: error },
+        );
+      }
+      throw new StreamForgeError(
+        outage ? ErrorCodes.STORE_UNAVAILABLE : ErrorCodes.STORE_QUERY_FAILED,
+        `ArangoDB at ${this.#options.url} could not ${action}: ${errorMessage(error)}`,
+        { cause: error, canRetry: outage },
+      );
+    }
+  }
+}

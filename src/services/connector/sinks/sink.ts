@@ -1,0 +1,67 @@
+import { ErrorCodes, StreamForgeError, type MarketRecord } from '../../../protocol/index.ts';
+
+/** A named dataset of one record kind; the connector creates it before the first write. */
+export interface CollectionSpec {
+  readonly name: string;
+  readonly kind: MarketRecord['kind'];
+  readonly symbol?: string;
+  readonly interval?: string;
+}
+
+/** What `streamforge collection <name>` shows: size, time coverage and holes. */
+export interface CollectionStats {
+  readonly name: string;
+  readonly kind: MarketRecord['kind'];
+  readonly rows: number;
+  /** Unix ms of the first and last record (candle open time, trade time); undefined when empty. */
+  readonly firstTime: number | undefined;
+  readonly lastTime: number | undefined;
+  /** Holes: missing candle open times or missing trade ids between neighbours. */
+  readonly gaps: readonly CollectionGap[];
+  /** Candles or trade ids missing inside the covered range (sum over all gaps). */
+  readonly missing: number;
+  /** False when the sink cannot compute gaps (ArangoDB adapter: count only). */
+  readonly gapsKnown: boolean;
+}
+
+/** A hole between two neighbours: `after` and `before` are times (candles) or trade ids (trades). */
+export interface CollectionGap {
+  readonly symbol: string;
+  readonly after: number;
+  readonly before: number;
+  readonly missing: number;
+}
+
+/**
+ * Where the connector writes. Every implementation upserts on natural keys, so replaying a batch
+ * (after a crash, before the commit) changes nothing. A rejection with `canRetry` is an outage
+ * (pause and retry); without it the batch has a bad record (bisect and dead-letter it).
+ */
+export interface CollectionSink {
+  readonly kind: 'postgres' | 'pglite' | 'arango';
+  ensureCollection(spec: CollectionSpec): Promise<void>;
+  /** Upserts `records` (all of the collection's kind); resolves once they are durable. */
+  upsert(collection: string, records: readonly MarketRecord[]): Promise<void>;
+  stats(collection: string): Promise<CollectionStats>;
+  close(): Promise<void>;
+}
+
+const NAME = /^[a-z0-9_][a-z0-9_-]{0,57}$/;
+
+/** Collection names become table names: lower case, digits, `_` and `-`, at most 58 characters. */
+export function checkCollectionName(name: string): string {
+  if (!NAME.test(name)) {
+    throw new StreamForgeError(
+      ErrorCodes.INVALID_CONFIG,
+      `collection name "${name}" is invalid: use 1–58 characters of [a-z0-9_-], starting with a letter, digit or _`,
+    );
+  }
+  return name;
+}
+
+/** Keeps the last record of each natural key: one upsert statement may not touch a row twice. */
+export function lastPerKey<T>(records: readonly T[], key: (record: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const record of records) byKey.set(key(record), record);
+  return byKey.size === records.length ? [...records] : [...byKey.values()];
+}

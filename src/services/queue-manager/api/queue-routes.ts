@@ -1,0 +1,139 @@
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import {
+  ControlResultSchema,
+  ErrorSchema,
+  EventListSchema,
+  EventsQuerySchema,
+  JobParamsSchema,
+  ListQuerySchema,
+  QueueListSchema,
+  QueueParamsSchema,
+  QueueViewSchema,
+  StartQueueSchema,
+  StartedQueueSchema,
+} from '../request/schema.ts';
+import type { QueueService } from '../queue-service.ts';
+import { bearerAuth } from './auth.ts';
+import { streamEvents } from './event-stream.ts';
+
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
+
+export function queueRoutes(app: FastifyInstance, service: QueueService, token: string | undefined): void {
+  const auth = bearerAuth(token);
+  const security = token === undefined ? {} : { security: [{ bearer: [] }] };
+
+  app.post<{ Body: Static<typeof StartQueueSchema> }>(
+    '/queues/start',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['queues'],
+        summary: 'Start a queue of jobs',
+        description:
+          'Takes seed 004 payloads verbatim ("microservices" is an alias of "requests"). Answers with the queue_id and, per job, its telemetry_id, Kubernetes Job name, data topic and collection.',
+        body: StartQueueSchema,
+        response: { 201: StartedQueueSchema, ...errors },
+        ...security,
+      },
+    },
+    async (request, reply) => reply.status(201).send(await service.start(request.body)),
+  );
+
+  app.get<{ Querystring: Static<typeof ListQuerySchema> }>(
+    '/queues',
+    {
+      schema: {
+        tags: ['queues'],
+        summary: 'List queues, newest first (paginated in the database)',
+        querystring: ListQuerySchema,
+        response: { 200: QueueListSchema, ...errors },
+      },
+    },
+    async (request) => service.list(request.query),
+  );
+
+  app.get<{ Params: Static<typeof QueueParamsSchema> }>(
+    '/queues/:id',
+    {
+      schema: {
+        tags: ['queues'],
+        summary: 'A queue and its jobs: status, last telemetry, records, progress, timings, errors',
+        params: QueueParamsSchema,
+        response: { 200: QueueViewSchema, ...errors },
+      },
+    },
+    async (request) => service.get(request.params.id),
+  );
+
+  app.get<{ Params: Static<typeof QueueParamsSchema>; Querystring: Static<typeof EventsQuerySchema> }>(
+    '/queues/:id/events',
+    {
+      schema: {
+        tags: ['queues'],
+        summary: 'Telemetry history (paginated by id), or a live stream of it (Server-Sent Events)',
+        description:
+          'With ?stream=true or "Accept: text/event-stream": the history after ?after (or Last-Event-ID), then events as they are folded; the stream ends when the queue does.',
+        params: QueueParamsSchema,
+        querystring: EventsQuerySchema,
+        response: { 200: EventListSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const wantsStream =
+        request.query.stream === true || (request.headers.accept ?? '').includes('text/event-stream');
+      if (!wantsStream) return service.events(request.params.id, request.query);
+      const lastId = Number(request.headers['last-event-id']);
+      await service.get(request.params.id); // 404 before the stream starts
+      await streamEvents(
+        service,
+        request,
+        reply,
+        request.params.id,
+        Number.isFinite(lastId) ? lastId : (request.query.after ?? 0),
+      );
+      return reply;
+    },
+  );
+
+  const control = (verb: 'stop' | 'terminate', summary: string): void => {
+    app.post<{ Params: Static<typeof QueueParamsSchema> }>(
+      `/queues/:id/${verb}`,
+      {
+        onRequest: auth,
+        schema: {
+          tags: ['queues'],
+          summary,
+          params: QueueParamsSchema,
+          response: { 202: ControlResultSchema, ...errors },
+          ...security,
+        },
+      },
+      async (request, reply) => reply.status(202).send(await service[verb](request.params.id)),
+    );
+  };
+  control(
+    'stop',
+    'Stop gracefully: pending jobs never start, running jobs get "stop" and publish "interrupted"',
+  );
+  control(
+    'terminate',
+    'Terminate now: the launcher kills every active job (Kubernetes: delete, propagationPolicy Background)',
+  );
+
+  app.post<{ Params: Static<typeof JobParamsSchema> }>(
+    '/queues/:id/jobs/:telemetry_id/retry',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['queues'],
+        summary: 'Retry a failed, lost, stopped or terminated job as a new attempt (same telemetry_id)',
+        params: JobParamsSchema,
+        response: { 202: ControlResultSchema, ...errors },
+        ...security,
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await service.retry(request.params.id, request.params.telemetry_id)),
+  );
+}

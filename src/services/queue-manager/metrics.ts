@@ -1,0 +1,60 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { SqlClient } from '../../store/index.ts';
+import { QUEUE_STATUSES } from './request/schema.ts';
+
+/** The manager's metrics (seed 004: Prometheus). Queue counts are read from the database at scrape time. */
+export class QueueManagerMetrics {
+  readonly launched: Counter<'target' | 'launcher'>;
+  readonly failed: Counter<'target' | 'reason'>;
+  readonly telemetry: Counter<'result'>;
+  readonly launchLatency: Histogram<'launcher'>;
+  readonly commands: Counter<'command'>;
+
+  constructor(registry: Registry, sql: SqlClient) {
+    const registers = [registry];
+    new Gauge({
+      name: 'queue_manager_queues',
+      help: 'Queues by status',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        const { rows } = await sql.query<{ status: string; n: number }>(
+          `select status, count(*)::int as n from qm_queues group by status`,
+        );
+        for (const status of QUEUE_STATUSES)
+          this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+      },
+    });
+    this.launched = new Counter({
+      name: 'queue_manager_jobs_launched_total',
+      help: 'Job attempts launched, by target and launcher',
+      labelNames: ['target', 'launcher'],
+      registers,
+    });
+    this.failed = new Counter({
+      name: 'queue_manager_jobs_failed_total',
+      help: 'Jobs that ended badly, by target and reason: error (its own), lost (silent), launch (could not start)',
+      labelNames: ['target', 'reason'],
+      registers,
+    });
+    this.telemetry = new Counter({
+      name: 'queue_manager_telemetry_events_total',
+      help: 'Telemetry events read from queue-events: applied, skipped (redelivered or of an unknown job), invalid',
+      labelNames: ['result'],
+      registers,
+    });
+    this.launchLatency = new Histogram({
+      name: 'queue_manager_launch_latency_seconds',
+      help: 'From a job becoming ready (queue start or dependencies finished) to its launcher accepting it',
+      labelNames: ['launcher'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.commands = new Counter({
+      name: 'queue_manager_commands_sent_total',
+      help: 'Commands sent on queue-control',
+      labelNames: ['command'],
+      registers,
+    });
+  }
+}

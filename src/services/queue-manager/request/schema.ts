@@ -1,0 +1,235 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TARGETS } from '../../../launcher/index.ts';
+
+/**
+ * The REST schemas, in TypeBox: Fastify validates requests and serializes answers with them, and the
+ * OpenAPI document at /docs/json is generated from the same objects.
+ */
+
+/** `T | null` as a JSON-schema type list: documents as nullable and serializes fast. */
+function nullable<T extends TSchema>(schema: T) {
+  const { type } = schema as unknown as { type: string };
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
+}
+
+/** A string enum, documented as `enum`; for response schemas (serialized, never compiled by TypeBox). */
+function stringEnum<const T extends readonly string[]>(values: T, description?: string) {
+  return Type.Unsafe<T[number]>({
+    type: 'string',
+    enum: [...values],
+    ...(description ? { description } : {}),
+  });
+}
+
+const COLLECTION = { minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*$' };
+const DURATION = { pattern: '^[0-9]+[smhdw]$', examples: ['5m'] };
+
+export const JobRequestSchema = Type.Object(
+  {
+    target: Type.String({ enum: [...TARGETS], description: 'which worker runs the job' }),
+    type: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        'data type: api_candles_<interval>, api_trades, ws_candles_<interval>, ws_trades, gnn_graph, …',
+      examples: ['api_candles_5m'],
+    }),
+    interval: Type.Optional(
+      Type.String({ ...DURATION, description: 'candle interval; must match the type' }),
+    ),
+    collection_inputs: Type.Optional(
+      Type.Array(Type.String(COLLECTION), {
+        maxItems: 50,
+        description: 'graph-builder: collections it reads',
+      }),
+    ),
+    collection_output: Type.Optional(
+      Type.String({ ...COLLECTION, description: 'graph-builder: collection it writes' }),
+    ),
+    graph_collection: Type.Optional(
+      Type.String({ ...COLLECTION, description: 'gnn-trainer: graph it reads' }),
+    ),
+    model_output: Type.Optional(Type.String({ ...COLLECTION, description: 'gnn-trainer: model it writes' })),
+    inference_interval: Type.Optional(
+      Type.String({ ...DURATION, description: 'realtime_gnn_infer: period' }),
+    ),
+    source: Type.Optional(Type.String({ ...COLLECTION, description: 'visualizer: collection it reads' })),
+  },
+  {
+    additionalProperties: true,
+    description: 'one job; other fields reach the job as UPPER_SNAKE environment variables',
+  },
+);
+export type JobRequest = Static<typeof JobRequestSchema>;
+
+const Requests = Type.Array(JobRequestSchema, { minItems: 1, maxItems: 50 });
+
+export const StartQueueSchema = Type.Object(
+  {
+    symbol: Type.String({
+      pattern: '^[A-Za-z0-9]{1,40}$',
+      description: 'e.g. BTCUSDT',
+      examples: ['BTCUSDT'],
+    }),
+    time_range: Type.String({
+      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}:[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+      description: 'UTC days, both ends inclusive: YYYY-MM-DD:YYYY-MM-DD',
+      examples: ['2024-06-01:2024-06-30'],
+    }),
+    requests: Type.Optional(Requests),
+    microservices: Type.Optional({ ...Requests, description: 'alias of requests' }),
+  },
+  { additionalProperties: false },
+);
+export type StartQueue = Static<typeof StartQueueSchema>;
+
+export const QUEUE_STATUSES = ['pending', 'running', 'finished', 'failed', 'stopped'] as const;
+export type QueueStatus = (typeof QUEUE_STATUSES)[number];
+export const JOB_STATUSES = [
+  'pending',
+  'launching',
+  'running',
+  'stopping',
+  'finished',
+  'failed',
+  'stopped',
+  'terminated',
+  'lost',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+const Time = nullable(Type.String({ format: 'date-time' }));
+
+export const PlannedJobSchema = Type.Object({
+  telemetry_id: Type.String(),
+  target: Type.String(),
+  type: Type.String(),
+  streaming: Type.Boolean({ description: 'runs until stopped; never waits for other jobs' }),
+  job_name: Type.String({ description: 'Kubernetes Job name of the current attempt (DNS-1123, ≤ 63)' }),
+  topic: Type.String(),
+  collection: Type.String(),
+  depends_on: Type.Array(Type.String(), { description: 'telemetry_ids that must finish first' }),
+  status: stringEnum(JOB_STATUSES),
+});
+
+export const JobViewSchema = Type.Object({
+  ...PlannedJobSchema.properties,
+  attempt: Type.Integer(),
+  records_written: Type.Integer(),
+  records_total: nullable(Type.Integer()),
+  progress: nullable(Type.Number({ description: 'records_written / records_total, 0..1' })),
+  last_event: nullable(
+    Type.Object({}, { additionalProperties: true, description: 'the newest telemetry event' }),
+  ),
+  error: nullable(Type.Object({ message: Type.String(), code: nullable(Type.String()) })),
+  launched_at: Time,
+  started_at: Time,
+  finished_at: Time,
+  last_seen_at: Time,
+  duration_seconds: nullable(Type.Number()),
+});
+export type JobView = Static<typeof JobViewSchema>;
+
+const QueueBase = {
+  queue_id: Type.String(),
+  status: stringEnum(QUEUE_STATUSES),
+  symbol: Type.String(),
+  time_range: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+  started_at: Time,
+  finished_at: Time,
+  stop_requested_at: Time,
+  records_written: Type.Integer({ description: 'sum over the jobs' }),
+  jobs_by_status: Type.Record(Type.String(), Type.Integer()),
+};
+
+export const QueueSummarySchema = Type.Object(QueueBase);
+export type QueueSummary = Static<typeof QueueSummarySchema>;
+export const QueueViewSchema = Type.Object({ ...QueueBase, jobs: Type.Array(JobViewSchema) });
+export type QueueView = Static<typeof QueueViewSchema>;
+
+export const StartedQueueSchema = Type.Object({
+  queue_id: Type.String(),
+  status: stringEnum(QUEUE_STATUSES),
+  symbol: Type.String(),
+  time_range: Type.String(),
+  jobs: Type.Array(PlannedJobSchema),
+});
+
+export type StartedQueue = Static<typeof StartedQueueSchema>;
+
+export const QueueListSchema = Type.Object({
+  items: Type.Array(QueueSummarySchema),
+  total: Type.Integer({ description: 'queues matching the filters' }),
+  next_cursor: nullable(Type.String({ description: 'pass as ?cursor= for the next page' })),
+});
+
+export type QueueList = Static<typeof QueueListSchema>;
+
+export const ListQuerySchema = Type.Object(
+  {
+    status: Type.Optional(Type.Union(QUEUE_STATUSES.map((s) => Type.Literal(s)))),
+    symbol: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{1,40}$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  },
+  { additionalProperties: false },
+);
+
+export const EventViewSchema = Type.Object({
+  id: Type.Integer(),
+  telemetry_id: Type.String(),
+  attempt: Type.Integer(),
+  event: Type.String(),
+  sent_at: Type.Number(),
+  received_at: Type.String({ format: 'date-time' }),
+  records_written: nullable(Type.Integer()),
+  message: nullable(Type.String()),
+  error_message: nullable(Type.String()),
+  payload: Type.Object({}, { additionalProperties: true }),
+});
+export type EventView = Static<typeof EventViewSchema>;
+
+export const EventListSchema = Type.Object({
+  items: Type.Array(EventViewSchema),
+  next_after: nullable(Type.Integer({ description: 'pass as ?after= for the next page; null at the end' })),
+});
+
+export type EventList = Static<typeof EventListSchema>;
+
+export const EventsQuerySchema = Type.Object(
+  {
+    after: Type.Optional(Type.Integer({ minimum: 0, description: 'events with a larger id' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    telemetry_id: Type.Optional(Type.String()),
+    stream: Type.Optional(
+      Type.Boolean({ description: 'answer as Server-Sent Events (also: Accept: text/event-stream)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const QueueParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
+export const JobParamsSchema = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 200 }),
+  telemetry_id: Type.String({ minLength: 1, maxLength: 100 }),
+});
+
+export const ControlResultSchema = Type.Object({
+  queue_id: Type.String(),
+  status: stringEnum(QUEUE_STATUSES),
+  jobs: Type.Array(Type.Object({ telemetry_id: Type.String(), status: Type.String() })),
+});
+
+export type ControlAnswer = Static<typeof ControlResultSchema>;
+
+export const ErrorSchema = Type.Object({
+  statusCode: Type.Integer(),
+  error: Type.String(),
+  code: Type.String(),
+  message: Type.String(),
+  reasons: Type.Optional(Type.Array(Type.String())),
+});
+
+export type ErrorAnswer = Static<typeof ErrorSchema>;

@@ -1,0 +1,329 @@
+// The framework on every bus it runs on (memory, and the real Kafka broker): classification of
+// failures, dead letters with their metadata, retries, outages, ordering, shutdown, hooks.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Type } from '@sinclair/typebox';
+import { KafkaBus, MemoryBus, type Bus, type TopicPartition } from '../../src/bus/index.ts';
+import {
+  DeadLetterHeaders as H,
+  EventConsumer,
+  EventRegistry,
+  defineEvent,
+  invalidEvent,
+  type ConsumerOptions,
+  type PartitionLag,
+} from '../../src/consumer/index.ts';
+import { ErrorCodes, StreamForgeError } from '../../src/protocol/index.ts';
+import { kafkaSkipReason, testKafka, uniqueName } from '../support/kafka.ts';
+import { waitFor } from '../support/wait.ts';
+import { envelope, readTopic, record, sample, silent, topicSize } from './support.ts';
+
+const Ping = defineEvent('ping', Type.Object({ n: Type.Integer(), key: Type.String() }));
+type Seen = { n: number; key: string; partition: number; offset: bigint };
+
+const targets = [
+  { name: 'memory', create: (): Bus => new MemoryBus(), skip: undefined },
+  { name: 'kafka', create: (): Bus => new KafkaBus(testKafka().options), skip: kafkaSkipReason },
+];
+
+for (const target of targets) {
+  describe(`EventConsumer on ${target.name}`, { skip: target.skip }, () => {
+    let bus: Bus;
+    const running: EventConsumer[] = [];
+    before(async () => {
+      bus = target.create();
+      await bus.connect();
+    });
+    afterEach(async () => {
+      await Promise.all(running.splice(0).map((c) => c.stop()));
+    });
+    after(() => bus.close());
+
+    async function setup(partitions = 1): Promise<{ topic: string; dlq: string; group: string }> {
+      const topic = uniqueName('consumer');
+      await bus.createTopics([{ name: topic, partitions }]);
+      return { topic, dlq: `${topic}-dlq`, group: uniqueName('group') };
+    }
+
+    async function start(
+      handlers: EventRegistry,
+      options: ConsumerOptions,
+      hooks?: ConstructorParameters<typeof EventConsumer>[0]['hooks'],
+    ): Promise<EventConsumer> {
+      const consumer = new EventConsumer({
+        bus,
+        handlers,
+        logger: silent,
+        hooks,
+        options: {
+          minBytes: 1,
+          maxWaitMs: 100,
+          commitIntervalMs: 100,
+          retryBackoffMs: 10,
+          lagIntervalMs: 200,
+          ...options,
+        },
+      });
+      running.push(consumer);
+      await consumer.start();
+      return consumer;
+    }
+
+    const committed = async (group: string, topic: string, partition = 0): Promise<bigint | undefined> =>
+      (await bus.committedOffsets(group, topic)).get(partition);
+
+    it('dead-letters poison records at once, with their metadata, while the rest flows', async () => {
+      const { topic, dlq, group } = await setup();
+      const seen: number[] = [];
+      const registry = new EventRegistry().on(Ping, async (event) => {
+        if (event.data.n === 13) throw invalidEvent('13 is refused by the handler');
+        seen.push(event.data.n);
+        return Promise.resolve();
+      });
+      await bus.produce([
+        record(topic, 'a', envelope('ping', { n: 1, key: 'a' })),
+        { topic, key: 'bad-json', value: '{"id": ', headers: { trace: 'abc' } },
+        record(topic, 'a', envelope('nobody.handles.this', { n: 2 })),
+        record(topic, 'a', envelope('ping', { n: 'three', key: 'a' })),
+        record(topic, 'a', JSON.stringify({ type: 'ping', data: { n: 4, key: 'a' } })),
+        record(topic, 'a', envelope('ping', { n: 13, key: 'a' })),
+        record(topic, 'a', envelope('ping', { n: 5, key: 'a' })),
+      ]);
+      const consumer = await start(registry, { topic, groupId: group });
+      await waitFor('all handled and committed', async () => (await committed(group, topic)) === 7n);
+      assert.deepEqual(seen, [1, 5]);
+      const letters = await readTopic(bus, dlq, 5);
+      assert.equal(letters.length, 5);
+      assert.deepEqual(
+        letters.map((l) => l.headers[H.offset]),
+        ['1', '2', '3', '4', '5'],
+      );
+      const [badJson, unknownType, invalidData, noEnvelope, refused] = letters;
+      assert.equal(badJson!.key?.toString(), 'bad-json');
+      assert.equal(badJson!.value?.toString(), '{"id": ');
+      assert.equal(badJson!.headers.trace, 'abc', 'original headers are kept');
+      assert.equal(badJson!.headers[H.topic], topic);
+      assert.equal(badJson!.headers[H.partition], '0');
+      assert.equal(badJson!.headers[H.group], group);
+      assert.equal(badJson!.headers[H.reason], 'invalid');
+      assert.equal(badJson!.headers[H.attempts], '0');
+      assert.equal(badJson!.headers[H.errorCode], ErrorCodes.INVALID_MESSAGE);
+      assert.match(badJson!.headers[H.error]!, /not valid JSON/);
+      assert.match(unknownType!.headers[H.error]!, /unknown event type "nobody.handles.this"/);
+      assert.match(invalidData!.headers[H.error]!, /ping: data .* at \/n/);
+      assert.equal(invalidData!.headers[H.eventType], 'ping');
+      assert.match(noEnvelope!.headers[H.error]!, /not an event envelope/);
+      assert.equal(refused!.headers[H.attempts], '1');
+      assert.match(refused!.headers[H.error]!, /13 is refused/);
+      const metrics = await consumer.registry.metrics();
+      assert.equal(
+        sample(metrics, 'consumer_events_dead_lettered_total', { reason: 'invalid', event_type: 'unknown' }),
+        3,
+      );
+      assert.equal(sample(metrics, 'consumer_events_consumed_total', { event_type: 'ping' }), 2);
+    });
+
+    it('retries a handler that fails twice, then dead-letters one that never succeeds', async () => {
+      const { topic, dlq, group } = await setup();
+      const calls = new Map<number, number>();
+      const registry = new EventRegistry().on(Ping, (event, ctx) => {
+        calls.set(event.data.n, ctx.attempt);
+        if (event.data.n === 1 && ctx.attempt <= 2) return Promise.reject(new Error(`flaky ${ctx.attempt}`));
+        if (event.data.n === 2) return Promise.reject(new Error('always broken'));
+        return Promise.resolve();
+      });
+      await bus.produce([1, 2, 3].map((n) => record(topic, 'k', envelope('ping', { n, key: 'k' }))));
+      const consumer = await start(registry, { topic, groupId: group, maxRetries: 3 });
+      await waitFor('all committed', async () => (await committed(group, topic)) === 3n);
+      assert.deepEqual(
+        [...calls],
+        [
+          [1, 3],
+          [2, 4],
+          [3, 1],
+        ],
+      );
+      const letters = await readTopic(bus, dlq, 1);
+      assert.equal(letters.length, 1);
+      assert.equal(letters[0]!.headers[H.offset], '1');
+      assert.equal(letters[0]!.headers[H.reason], 'handler');
+      assert.equal(letters[0]!.headers[H.attempts], '4');
+      assert.equal(letters[0]!.headers[H.error], 'always broken');
+      const metrics = await consumer.registry.metrics();
+      assert.equal(sample(metrics, 'consumer_events_retried_total', { reason: 'handler' }), 2 + 3);
+      assert.equal(sample(metrics, 'consumer_events_failed_total', { reason: 'handler' }), 2 + 4);
+      assert.equal(sample(metrics, 'consumer_events_dead_lettered_total', { reason: 'handler' }), 1);
+    });
+
+    it('pauses on an outage: nothing dead-lettered, nothing committed past it, then resumes in order', async () => {
+      const { topic, dlq, group } = await setup();
+      let down = false;
+      const seen: number[] = [];
+      const registry = new EventRegistry().on(Ping, (event) => {
+        if (down && event.data.n >= 3) {
+          return Promise.reject(
+            new StreamForgeError(ErrorCodes.STORE_UNAVAILABLE, 'database down', { canRetry: true }),
+          );
+        }
+        seen.push(event.data.n);
+        return Promise.resolve();
+      });
+      down = true;
+      await bus.produce(
+        [1, 2, 3, 4, 5].map((n) => record(topic, `k${n}`, envelope('ping', { n, key: `k${n}` }))),
+      );
+      const consumer = await start(registry, {
+        topic,
+        groupId: group,
+        maxRetries: 0,
+        maxRetryBackoffMs: 100,
+      });
+      await waitFor('first two handled and committed', async () => (await committed(group, topic)) === 2n);
+      await waitFor('several outage retries', async () => {
+        const failed = sample(await consumer.registry.metrics(), 'consumer_events_failed_total', {
+          reason: 'unavailable',
+        });
+        return (failed ?? 0) >= 3;
+      });
+      assert.equal(
+        await committed(group, topic),
+        2n,
+        'the commit stays before the record that met the outage',
+      );
+      assert.equal(await topicSize(bus, dlq), 0);
+      down = false;
+      await waitFor('all committed', async () => (await committed(group, topic)) === 5n);
+      assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+      assert.equal(await topicSize(bus, dlq), 0, 'an outage never dead-letters');
+      const metrics = await consumer.registry.metrics();
+      assert.ok((sample(metrics, 'consumer_events_retried_total', { reason: 'unavailable' }) ?? 0) >= 3);
+    });
+
+    it('keeps order per key while handling keys in parallel', async () => {
+      const { topic, group } = await setup(2);
+      const seen: Seen[] = [];
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const registry = new EventRegistry().on(Ping, async (event) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await sleep(event.data.n % 3);
+        inFlight -= 1;
+        seen.push({ ...event.data, partition: event.record.partition, offset: event.record.offset });
+      });
+      const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+      await bus.produce(
+        Array.from({ length: 300 }, (_, n) =>
+          record(topic, keys[n % keys.length]!, envelope('ping', { n, key: keys[n % keys.length]! })),
+        ),
+      );
+      await start(registry, { topic, groupId: group, concurrency: 4 });
+      await waitFor('all handled', () => seen.length === 300);
+      for (const key of keys) {
+        const mine = seen.filter((s) => s.key === key).map((s) => s.n);
+        assert.deepEqual(
+          mine,
+          mine.toSorted((a, b) => a - b),
+          `order of ${key}`,
+        );
+      }
+      assert.ok(maxInFlight > 1, `keys ran in parallel (max in flight ${maxInFlight})`);
+      await waitFor('committed to the end', async () => {
+        const c = await bus.committedOffsets(group, topic);
+        const end = await bus.endOffsets(topic);
+        return [...end].every(([p, e]) => c.get(p) === e);
+      });
+    });
+
+    it('on stop, finishes in-flight work, commits it, and abandons a hung handler uncommitted after the timeout', async () => {
+      const { topic, group } = await setup();
+      const seen: number[] = [];
+      let release: (() => void) | undefined;
+      const hung = new Promise<void>((resolve) => (release = resolve));
+      const registry = new EventRegistry().on(Ping, async (event) => {
+        if (event.data.n === 3) await hung;
+        seen.push(event.data.n);
+      });
+      await bus.produce([1, 2, 3, 4].map((n) => record(topic, 'k', envelope('ping', { n, key: 'k' }))));
+      const consumer = await start(registry, { topic, groupId: group, shutdownTimeoutMs: 300 });
+      await waitFor(
+        '1 and 2 handled and committed while 3 hangs',
+        async () => (await committed(group, topic)) === 2n,
+      );
+      const started = Date.now();
+      await consumer.stop();
+      assert.ok(Date.now() - started < 5000, 'stop is bounded by the shutdown timeout');
+      assert.equal(await committed(group, topic), 2n, 'the hung record (offset 2) is not committed');
+      release!();
+      const again: number[] = [];
+      const second = new EventRegistry().on(Ping, (event) => {
+        again.push(event.data.n);
+        return Promise.resolve();
+      });
+      await start(second, { topic, groupId: group });
+      await waitFor('redelivered from the uncommitted record', () => again.length === 2);
+      assert.deepEqual(again, [3, 4]);
+    });
+
+    it('on stop, lets the in-flight handler finish and commits it; records not started wait for the next run', async () => {
+      const { topic, group } = await setup();
+      const seen: number[] = [];
+      let entered: (() => void) | undefined;
+      const inFlight = new Promise<void>((resolve) => (entered = resolve));
+      const registry = new EventRegistry().on(Ping, async (event) => {
+        if (event.data.n === 3) {
+          entered!();
+          await sleep(300);
+        }
+        seen.push(event.data.n);
+      });
+      await bus.produce([1, 2, 3, 4, 5].map((n) => record(topic, 'k', envelope('ping', { n, key: 'k' }))));
+      const consumer = await start(registry, { topic, groupId: group, commitIntervalMs: 60_000 });
+      await inFlight;
+      await consumer.stop();
+      assert.deepEqual(seen, [1, 2, 3], 'the in-flight record finished; no new record was started');
+      assert.equal(await committed(group, topic), 3n, 'what was handled is committed on stop');
+    });
+
+    it('reports assignment, lag and caught-up, and liveness of a hung handler', async () => {
+      const { topic, group } = await setup(2);
+      const assignments: TopicPartition[][] = [];
+      const caughtUp: PartitionLag[][] = [];
+      let hang = false;
+      const registry = new EventRegistry().on(Ping, async () => {
+        while (hang) await sleep(20);
+      });
+      await bus.produce(
+        Array.from({ length: 20 }, (_, n) => record(topic, `k${n}`, envelope('ping', { n, key: `k${n}` }))),
+      );
+      const consumer = await start(
+        registry,
+        { topic, groupId: group, livenessTimeoutMs: 300 },
+        { onAssignment: (p) => assignments.push([...p]), onCaughtUp: (lag) => caughtUp.push([...lag]) },
+      );
+      await waitFor('caught up', () => caughtUp.length > 0);
+      assert.deepEqual(
+        assignments.at(-1)?.map((p) => p.partition),
+        [0, 1],
+      );
+      assert.deepEqual(
+        caughtUp.at(-1)?.map((l) => l.lag),
+        [0n, 0n],
+      );
+      assert.deepEqual(
+        (await consumer.lag()).map((l) => l.lag),
+        [0n, 0n],
+      );
+      const metrics = await consumer.registry.metrics();
+      assert.equal(sample(metrics, 'consumer_lag', { partition: '0' }), 0);
+      assert.equal(sample(metrics, 'consumer_kafka_reader_stats', { stat: 'messages' }), 20);
+      assert.equal(consumer.livenessProblem(), undefined);
+      hang = true;
+      await bus.produce([record(topic, 'x', envelope('ping', { n: 99, key: 'x' }))]);
+      await waitFor('liveness fails on the hung handler', () => consumer.livenessProblem(), 10_000);
+      hang = false;
+      await waitFor('live again', () => consumer.livenessProblem() === undefined, 10_000);
+    });
+  });
+}

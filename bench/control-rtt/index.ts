@@ -16,17 +16,30 @@ const pings = Number(values.pings);
 const bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? startTestBroker().KAFKA_BOOTSTRAP_SERVERS!;
 const brokers = bootstrap.split(',');
 const suffix = uniqueSuffix();
-const topics = { QUEUE_CONTROL_TOPIC: `bench-control-${suffix}`, QUEUE_EVENTS_TOPIC: `bench-events-${suffix}` };
+const topics = {
+  QUEUE_CONTROL_TOPIC: `bench-control-${suffix}`,
+  QUEUE_EVENTS_TOPIC: `bench-events-${suffix}`,
+};
 const bus = new KafkaBus({ bootstrapServers: brokers, clientId: 'bench' });
 await bus.createTopics([{ name: topics.QUEUE_CONTROL_TOPIC }, { name: topics.QUEUE_EVENTS_TOPIC }]);
 
 async function streamforgeRtt(): Promise<number[]> {
   const queueId = `bench-${suffix}`;
   const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../bin/streamforge.js'), 'dummy'], {
-    env: { PATH: process.env.PATH, KAFKA_BOOTSTRAP_SERVERS: bootstrap, QUEUE_ID: queueId, METRICS_PORT: '0', ...topics },
+    env: {
+      PATH: process.env.PATH,
+      KAFKA_BOOTSTRAP_SERVERS: bootstrap,
+      QUEUE_ID: queueId,
+      METRICS_PORT: '0',
+      ...topics,
+    },
     stdio: 'ignore',
   });
-  const client = new DebugClient({ bus, controlTopic: topics.QUEUE_CONTROL_TOPIC, eventsTopic: topics.QUEUE_EVENTS_TOPIC });
+  const client = new DebugClient({
+    bus,
+    controlTopic: topics.QUEUE_CONTROL_TOPIC,
+    eventsTopic: topics.QUEUE_EVENTS_TOPIC,
+  });
   await client.open();
   // Wait for the job to answer before measuring: its start (JVM-free, but Kafka joins) is not the round trip.
   while ((await client.ping(queueId, { timeoutMs: 1000 })).length === 0);
@@ -52,17 +65,30 @@ async function rawRtt(): Promise<number[]> {
   const producer = new Producer({ clientId: 'bench-raw-producer', ...options });
   const echoProducer = new Producer({ clientId: 'bench-raw-echo', ...options });
   const consumerOptions = { bootstrapBrokers: brokers, maxWaitTime: 100, autocommit: false } as const;
-  const echo = new Consumer({ clientId: 'bench-raw-echo', groupId: `bench-echo-${suffix}`, ...consumerOptions });
-  const origin = new Consumer({ clientId: 'bench-raw-origin', groupId: `bench-origin-${suffix}`, ...consumerOptions });
+  const echo = new Consumer({
+    clientId: 'bench-raw-echo',
+    groupId: `bench-echo-${suffix}`,
+    ...consumerOptions,
+  });
+  const origin = new Consumer({
+    clientId: 'bench-raw-origin',
+    groupId: `bench-origin-${suffix}`,
+    ...consumerOptions,
+  });
   const echoStream = await echo.consume({ topics: [request], mode: 'latest' });
-  echoStream.on('data', (m: Message) => void echoProducer.send({ messages: [{ topic: reply, key: m.key, value: m.value }] }));
+  echoStream.on(
+    'data',
+    (m: Message) => void echoProducer.send({ messages: [{ topic: reply, key: m.key, value: m.value }] }),
+  );
   const originStream = await origin.consume({ topics: [reply], mode: 'latest' });
   let waiting: (() => void) | undefined;
   originStream.on('data', () => waiting?.());
   const once = async (): Promise<number> => {
     const started = performance.now();
     const arrived = new Promise<void>((r) => (waiting = r));
-    await producer.send({ messages: [{ topic: request, key: Buffer.from('k'), value: Buffer.from('{"command":"ping"}') }] });
+    await producer.send({
+      messages: [{ topic: request, key: Buffer.from('k'), value: Buffer.from('{"command":"ping"}') }],
+    });
     await arrived;
     return performance.now() - started;
   };
@@ -82,8 +108,14 @@ await bus.deleteTopics(Object.values(topics));
 await bus.close();
 
 console.log(`control round trip over Kafka at ${bootstrap}, ${pings} sequential pings (50 warm-up)`);
-console.log(`${'metric'.padEnd(6)}  ${'streamforge ping→pong'.padStart(22)}  ${'raw client echo (floor)'.padStart(24)}  ratio`);
+console.log(
+  `${'metric'.padEnd(6)}  ${'streamforge ping→pong'.padStart(22)}  ${'raw client echo (floor)'.padStart(24)}  ratio`,
+);
 for (const p of ['p50', 'p95', 'p99']) {
-  console.log(`${p.padEnd(6)}  ${formatMs(ours[p]!).padStart(22)}  ${formatMs(floor[p]!).padStart(24)}  ${(ours[p]! / floor[p]!).toFixed(2)}×`);
+  console.log(
+    `${p.padEnd(6)}  ${formatMs(ours[p]!).padStart(22)}  ${formatMs(floor[p]!).padStart(24)}  ${(ours[p]! / floor[p]!).toFixed(2)}×`,
+  );
 }
-console.log(`target: p99 < 25 ms → ${ours.p99! < 25 ? 'met' : 'NOT met'}; within 2× of the floor → ${ours.p99! <= 2 * floor.p99! ? 'met' : 'NOT met'}`);
+console.log(
+  `target: p99 < 25 ms → ${ours.p99! < 25 ? 'met' : 'NOT met'}; within 2× of the floor → ${ours.p99! <= 2 * floor.p99! ? 'met' : 'NOT met'}`,
+);

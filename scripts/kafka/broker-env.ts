@@ -10,7 +10,9 @@ export type BrokerEnv = Record<string, string>;
 
 /** Starts the broker (idempotent; progress on stderr) and returns its settings; exits the process on failure. */
 export function startTestBroker(stateDir = process.env.KAFKA_STATE_DIR ?? join(root, '.kafka')): BrokerEnv {
-  const started = spawnSync('bash', [join(root, 'scripts/kafka/start.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const started = spawnSync('bash', [join(root, 'scripts/kafka/start.sh')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (started.status !== 0) {
     console.error('could not start the Kafka broker (npm run kafka:start); see the lines above');
     process.exit(1);

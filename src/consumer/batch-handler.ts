@@ -2,7 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { BusRecord } from '../bus/index.ts';
 import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
-import type { Decoded, HandlerContext, Router } from './router.ts';
+import type { BatchEntry, Decoded, HandlerContext, Router } from './router.ts';
 
 /** One validated record of a batch. */
 export interface BatchItem<T> {
@@ -53,7 +53,7 @@ export function defineBatchHandler<S extends TSchema>(spec: BatchHandlerSpec<S>)
       }
       return { ok: true, type: spec.name, item: value };
     },
-    handleBatch(items: { item: unknown; record: BusRecord }[], context: HandlerContext): Promise<void> {
+    handleBatch(items: BatchEntry[], context: HandlerContext): Promise<void> {
       return spec.handle(
         items.map(({ item, record }) => ({ value: item, record })),
         context,

@@ -7,13 +7,12 @@ import type { Liveness } from './liveness.ts';
 import type { ConsumerMetrics } from './metrics.ts';
 import type { ResolvedConsumerOptions } from './options.ts';
 import type { PartitionState } from './partition-state.ts';
-import type { HandlerContext, Router } from './router.ts';
+import type { BatchEntry, HandlerContext, Router } from './router.ts';
 
 /** How a chunk ended: every record finished, a dependency is down (retry later), or stop() was called. */
 export type ChunkOutcome = { kind: 'done' } | { kind: 'blocked'; error: unknown } | { kind: 'stopped' };
 
 type Step = 'done' | 'blocked' | 'stopped';
-type Item = { item: unknown; record: BusRecord };
 
 export interface ChunkRunnerDeps {
   router: Router;
@@ -140,11 +139,11 @@ export class ChunkRunner {
   async #runBatch(ctx: Ctx, chunk: BusRecord[]): Promise<Step> {
     const { router, metrics, options } = this.#d;
     if (router.mode !== 'batch') throw new Error('batch handling needs a batch router');
-    const valid: Item[] = [];
+    const valid: BatchEntry[] = [];
     for (const record of chunk) {
       const decoded = router.decode(record);
       if (decoded.ok) {
-        valid.push({ item: decoded.item, record });
+        valid.push({ type: decoded.type, item: decoded.item, record });
         continue;
       }
       metrics.failed(decoded.type, 'invalid');
@@ -173,12 +172,12 @@ export class ChunkRunner {
     );
     for (const one of valid) {
       if (this.#d.stopSignal.aborted) return 'stopped';
-      const alone = await this.#attempts(ctx, router.name, 1, [one], (c) => router.handleBatch([one], c));
+      const alone = await this.#attempts(ctx, one.type, 1, [one], (c) => router.handleBatch([one], c));
       const step =
         alone.step === 'failed'
           ? await this.#deadLetter(ctx, {
               record: one.record,
-              eventType: router.name,
+              eventType: one.type,
               reason: alone.reason,
               error: alone.error,
               attempts: whole.attempts + 1,
@@ -195,13 +194,12 @@ export class ChunkRunner {
     ctx: Ctx,
     type: string,
     maxAttempts: number,
-    what: BusRecord | Item[],
+    what: BusRecord | BatchEntry[],
     call: (context: HandlerContext) => Promise<void>,
   ): Promise<
     { step: Step } | { step: 'failed'; reason: 'invalid' | 'handler'; error: unknown; attempts: number }
   > {
     const { metrics, options, logger, liveness, stopSignal, handlerSignal } = this.#d;
-    const count = Array.isArray(what) ? what.length : 1;
     if (ctx.retryingOutage) {
       ctx.retryingOutage = false;
       metrics.retried(type, 'unavailable');
@@ -212,7 +210,8 @@ export class ChunkRunner {
       let error: unknown;
       try {
         await call({ signal: handlerSignal, attempt, logger });
-        metrics.consumed(type, count);
+        if (!Array.isArray(what)) metrics.consumed(type);
+        else for (const [t, n] of countByType(what)) metrics.consumed(t, n);
         return { step: 'done' };
       } catch (caught) {
         error = caught;
@@ -273,7 +272,13 @@ interface Ctx {
   retryingOutage: boolean;
 }
 
-function where(what: BusRecord | Item[]): Record<string, unknown> {
+function where(what: BusRecord | BatchEntry[]): Record<string, unknown> {
   const record = Array.isArray(what) ? what[0]?.record : what;
   return record ? { topic: record.topic, partition: record.partition, offset: String(record.offset) } : {};
+}
+
+function countByType(entries: BatchEntry[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { type } of entries) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return counts;
 }

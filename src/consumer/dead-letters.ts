@@ -1,5 +1,5 @@
 import type { Bus, BusRecord, OutgoingRecord } from '../bus/index.ts';
-import { errorMessage, isStreamForgeError } from '../protocol/index.ts';
+import { ErrorCodes, errorMessage, isStreamForgeError } from '../protocol/index.ts';
 
 /** Headers a dead letter carries besides the original ones: where it came from and why it failed. */
 export const DeadLetterHeaders = Object.freeze({
@@ -49,7 +49,7 @@ export function deadLetterRecord(topic: string, groupId: string, letter: DeadLet
         message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH)}…` : message,
       [DeadLetterHeaders.errorCode]: isStreamForgeError(letter.error)
         ? letter.error.code
-        : 'SF_HANDLER_FAILED',
+        : ErrorCodes.HANDLER_FAILED,
       [DeadLetterHeaders.attempts]: String(letter.attempts),
       [DeadLetterHeaders.at]: new Date().toISOString(),
     },

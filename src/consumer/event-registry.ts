@@ -3,6 +3,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { BusRecord } from '../bus/index.ts';
 import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
 import { EnvelopeSchema, type ConsumedEvent, type EventHandler, type EventType } from './events.ts';
+import type { BatchHandler } from './batch-handler.ts';
 import type { Decoded, HandlerContext, Router } from './router.ts';
 
 interface Entry {
@@ -64,6 +65,23 @@ export class EventRegistry implements Extract<Router, { mode: 'record' }> {
       return invalid(value.type, `${value.type}: data ${firstError(entry.check, value.data)}`);
     }
     return { ok: true, type: value.type, item: value };
+  }
+
+  /**
+   * The same handlers, but a partition's valid events run one after another inside one unit of work
+   * (typically a database transaction: one commit per batch instead of one per event). If the unit
+   * fails, the batch is retried, then split so that only the events that fail alone are dead-lettered.
+   */
+  batched(unitOfWork: (work: () => Promise<void>) => Promise<void>): BatchHandler {
+    return Object.freeze({
+      mode: 'batch' as const,
+      name: 'batch',
+      decode: (record: BusRecord) => this.decode(record),
+      handleBatch: (items, context) =>
+        unitOfWork(async () => {
+          for (const { type, item, record } of items) await this.handle(type, item, record, context);
+        }),
+    });
   }
 
   handle(type: string, item: unknown, record: BusRecord, context: HandlerContext): Promise<void> {

@@ -15,9 +15,17 @@ export interface HandlerContext {
 export type Decoded =
   { ok: true; type: string; item: unknown } | { ok: false; type: string; error: StreamForgeError };
 
+/** A valid record of a batch with its decoded type and payload. */
+export interface BatchEntry {
+  type: string;
+  item: unknown;
+  record: BusRecord;
+}
+
 /**
- * How records become handled work: `EventRegistry` (one handler per event type, one record at a time)
- * and `BatchHandler` (one handler for a partition's whole batch) are the two routers.
+ * How records become handled work: `EventRegistry` (one handler per event type, one record at a time),
+ * `EventRegistry.batched` (the same handlers, a partition's batch in one unit of work) and
+ * `defineBatchHandler` (one handler for a partition's whole batch).
  */
 export type Router =
   | {
@@ -30,5 +38,5 @@ export type Router =
       /** The label of the batch's records in metrics and dead letters. */
       readonly name: string;
       decode(record: BusRecord): Decoded;
-      handleBatch(items: { item: unknown; record: BusRecord }[], context: HandlerContext): Promise<void>;
+      handleBatch(items: BatchEntry[], context: HandlerContext): Promise<void>;
     };

@@ -63,6 +63,8 @@ export const ErrorCodes = {
   LAUNCH_FAILED: 'SF_LAUNCH_FAILED',
   /** The launcher's backend refused the job as invalid (Kubernetes 422); retrying the same job fails again. */
   LAUNCH_REJECTED: 'SF_LAUNCH_REJECTED',
+  /** An event handler kept failing (not an outage); the event went to the dead-letter topic with this code. */
+  HANDLER_FAILED: 'SF_HANDLER_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

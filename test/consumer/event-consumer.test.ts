@@ -150,6 +150,7 @@ for (const target of targets) {
       assert.equal(letters[0]!.headers[H.reason], 'handler');
       assert.equal(letters[0]!.headers[H.attempts], '4');
       assert.equal(letters[0]!.headers[H.error], 'always broken');
+      assert.equal(letters[0]!.headers[H.errorCode], ErrorCodes.HANDLER_FAILED);
       const metrics = await consumer.registry.metrics();
       assert.equal(sample(metrics, 'consumer_events_retried_total', { reason: 'handler' }), 2 + 3);
       assert.equal(sample(metrics, 'consumer_events_failed_total', { reason: 'handler' }), 2 + 4);
@@ -284,6 +285,48 @@ for (const target of targets) {
       await consumer.stop();
       assert.deepEqual(seen, [1, 2, 3], 'the in-flight record finished; no new record was started');
       assert.equal(await committed(group, topic), 3n, 'what was handled is committed on stop');
+    });
+
+    it('shares partitions in a group and hands them over on stop: every record handled, all committed', async () => {
+      const { topic, group } = await setup(4);
+      const handled = new Set<string>();
+      const handler = async (event: { data: { n: number }; record: { partition: number } }) => {
+        await sleep(2);
+        handled.add(`${event.record.partition}:${event.data.n}`);
+      };
+      const count = 400;
+      await bus.produce(
+        Array.from({ length: count }, (_, n) =>
+          record(topic, `k${n % 16}`, envelope('ping', { n, key: `k${n % 16}` })),
+        ),
+      );
+      const first = await start(new EventRegistry().on(Ping, handler), {
+        topic,
+        groupId: group,
+        batchSize: 20,
+      });
+      await waitFor('first member under way', () => handled.size >= 20);
+      const second = await start(new EventRegistry().on(Ping, handler), {
+        topic,
+        groupId: group,
+        batchSize: 20,
+      });
+      await waitFor(
+        'partitions shared',
+        () => first.assignment().length + second.assignment().length === 4 && second.assignment().length > 0,
+        15_000,
+      );
+      await first.stop();
+      await waitFor('second member owns every partition', () => second.assignment().length === 4, 15_000);
+      await waitFor(
+        'committed to the end',
+        async () => {
+          const c = await bus.committedOffsets(group, topic);
+          return [...(await bus.endOffsets(topic))].every(([p, end]) => c.get(p) === end);
+        },
+        30_000,
+      );
+      assert.equal(handled.size, count, 'every record handled at least once');
     });
 
     it('reports assignment, lag and caught-up, and liveness of a hung handler', async () => {

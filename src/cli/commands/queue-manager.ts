@@ -63,6 +63,16 @@ export function createDistributedLauncher(env: Env, catalog: JobCatalog, logger:
       { cause: error },
     );
   }
+  // With nothing to load, client-node falls back to http://localhost:8080 — this manager's own port.
+  if (
+    kubeConfig.getCurrentContext() === 'loaded-context' &&
+    kubeConfig.getCurrentCluster()?.server === 'http://localhost:8080'
+  ) {
+    throw new StreamForgeError(
+      ErrorCodes.INVALID_CONFIG,
+      'JOB_LAUNCHER=kubernetes but no Kubernetes configuration was found (in-cluster service account, KUBECONFIG or ~/.kube/config). For local runs use JOB_LAUNCHER=process.',
+    );
+  }
   return new KubernetesLauncher({ catalog, kubeConfig, jobs: readKubernetesJobOptions(env), logger });
 }
 

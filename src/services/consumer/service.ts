@@ -4,7 +4,7 @@ import { EventConsumer } from '../../consumer/index.ts';
 import { Health, ServiceHttpServer, createLogger, type Logger } from '../../runtime/index.ts';
 import { PostgresClient, migrate, type SqlClient } from '../../store/index.ts';
 import type { ConsumerServiceConfig } from './config.ts';
-import { userEventRegistry } from './handlers.ts';
+import { userEventRouter } from './handlers.ts';
 import { textLogDestination } from './text-log.ts';
 import { UserStore } from './user-store.ts';
 
@@ -53,16 +53,18 @@ export class ConsumerService {
         maxConnections: config.database.maxConnections,
         applicationName: config.app.name,
       });
-    this.#users = new UserStore(this.#store, config.database.schema);
     const outcomes = new Counter({
       name: 'consumer_user_events_total',
       help: 'User events by what they did to the users table: applied, stale (older than the row) or duplicate (seen before)',
       labelNames: ['event_type', 'outcome'] as const,
       registers: [this.registry],
     });
+    this.#users = new UserStore(this.#store, config.database.schema, (type, outcome) =>
+      outcomes.inc({ event_type: type, outcome }),
+    );
     this.consumer = new EventConsumer({
       bus: this.#bus,
-      handlers: userEventRegistry(this.#users, outcomes),
+      handlers: userEventRouter(this.#users),
       options: config.consumer,
       logger: this.logger,
       registry: this.registry,

@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KafkaBus } from '../../../src/bus/index.ts';
 import { DeadLetterHeaders as H } from '../../../src/consumer/index.ts';
-import { ConsumerService, readConsumerServiceConfig } from '../../../src/services/consumer/index.ts';
-import { PostgresClient } from '../../../src/store/index.ts';
+import {
+  ConsumerService,
+  readConsumerServiceConfig,
+  userMigrations,
+} from '../../../src/services/consumer/index.ts';
+import { PostgresClient, migrate } from '../../../src/store/index.ts';
 import { kafkaSkipReason, testKafka, uniqueName } from '../../support/kafka.ts';
 import { waitFor } from '../../support/wait.ts';
 import { readTopic, sample, silent, topicSize } from '../../consumer/support.ts';
@@ -177,7 +181,8 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
     assert.equal(sum('consumer_events_consumed_total{'), good);
     assert.equal(sum('consumer_events_failed_total{', { reason: 'invalid' }), poison.length);
     assert.equal(sum('consumer_events_dead_lettered_total{'), poison.length);
-    assert.equal(sum('consumer_processing_duration_seconds_count{'), good);
+    const batches = sum('consumer_processing_duration_seconds_count{');
+    assert.ok(batches >= 4 && batches < good / 10, `one observation per batch of events (${batches})`);
     assert.ok(sum('consumer_commit_duration_seconds_count{') >= 1);
     assert.equal(sum('consumer_batch_size_sum{'), total);
     assert.equal(sample(text, 'consumer_kafka_reader_stats', { stat: 'messages' }), total);
@@ -192,6 +197,55 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
     assert.ok(sum('consumer_user_events_total{', { outcome: 'stale' }) > 0, 'and stale updates');
     assert.equal((await fetch(`http://127.0.0.1:${s.port}/health/live`)).status, 200);
     assert.equal((await fetch(`http://127.0.0.1:${s.port}/health/ready`)).status, 200);
+  });
+
+  it('a write that fails twice, then succeeds, is retried and not dead-lettered', async () => {
+    const { topic, schema, dlq, group } = await setup(1);
+    // A trigger that refuses the first two writes of one user: a handler error, not an outage.
+    await migrate(sql, userMigrations(schema));
+    await sql.query(`
+      create sequence "${schema}".flaky;
+      create function "${schema}".flaky() returns trigger language plpgsql as $$
+      begin
+        if new.user_id = 'flaky-user' and nextval('"${schema}".flaky') <= 2 then
+          raise exception 'flaky write %', currval('"${schema}".flaky');
+        end if;
+        return new;
+      end $$;
+      create trigger flaky before insert or update on "${schema}".users for each row execute function "${schema}".flaky();`);
+    const generated = generateUserEvents(topic, 300, 30, schema, 51);
+    const flaky = {
+      topic,
+      key: 'flaky-user',
+      value: JSON.stringify({
+        id: `${schema}-flaky`,
+        type: 'user.created',
+        source: 'test',
+        version: '1.0',
+        timestamp: '2024-02-01T00:00:00Z',
+        data: { user_id: 'flaky-user', username: 'flaky', email: 'flaky@example.com' },
+      }),
+    };
+    await produceAll(bus, [...generated.records.slice(0, 150), flaky, ...generated.records.slice(150)]);
+    const s = service({
+      KAFKA_TOPIC: topic,
+      KAFKA_GROUP_ID: group,
+      DATABASE_SCHEMA: schema,
+      KAFKA_RETRY_BACKOFF: '20ms',
+    });
+    await s.start();
+    await waitFor(
+      'every event processed',
+      async () => (await processedCount(sql, schema)) === generated.distinct + 1,
+    );
+    const users = await readUsers(sql, schema);
+    assert.equal(users.get('flaky-user')?.username, 'flaky');
+    users.delete('flaky-user');
+    assert.deepEqual(users, generated.expected);
+    assert.equal(await topicSize(bus, dlq), 0, 'retried, not dead-lettered');
+    const text = await metricsOf(s);
+    assert.equal(sample(text, 'consumer_events_retried_total', { reason: 'handler' }), 2);
+    assert.equal(sample(text, 'consumer_events_failed_total', { reason: 'handler' }), 2);
   });
 
   it('a database outage mid-stream dead-letters nothing and loses nothing', async () => {
@@ -220,6 +274,7 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
       30_000,
     );
     await proxy.stop();
+    await produceAll(bus, second.records); // more arrives during the outage
     const during = await waitFor('the outage noticed', async () => {
       const t = await metricsOf(s);
       return (sample(t, 'consumer_events_failed_total', { reason: 'unavailable' }) ?? 0) >= 3 && t;
@@ -235,7 +290,10 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
       'but alive: no restart needed',
     );
     assert.equal(sample(during, 'consumer_events_dead_lettered_total'), undefined);
-    await produceAll(bus, second.records); // more arrives during the outage
+    await waitFor(
+      'consumer_lag grows while the database is away',
+      async () => lagSum(await metricsOf(s)) > 0,
+    );
     await proxy.start();
 
     const total = first.distinct + second.distinct;
@@ -249,5 +307,13 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
     const text = await metricsOf(s);
     assert.ok((sample(text, 'consumer_events_retried_total', { reason: 'unavailable' }) ?? 0) >= 1);
     assert.equal(text.match(/^consumer_events_dead_lettered_total\{/m), null);
+    await waitFor('consumer_lag back to 0', async () => lagSum(await metricsOf(s)) === 0);
   });
 });
+
+function lagSum(text: string): number {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('consumer_lag{'))
+    .reduce((n, line) => n + Number(line.split(' ').at(-1)), 0);
+}

@@ -114,6 +114,12 @@ describe(
         starts.rows.every((r) => r.n === 1),
         `each job started once: ${JSON.stringify(starts.rows)}`,
       );
+      // The training waited for the graph, which waited for the connectors: the second manager launched it.
+      assert.ok(
+        Date.parse(view.jobs[5]!.launched_at) > restartedAt,
+        'gnn-trainer launched after the restart',
+      );
+      assert.ok(Date.parse(view.jobs[0]!.launched_at) < restartedAt, 'the loaders before it');
     });
 
     it('a redelivered event changes nothing on Kafka either', async () => {

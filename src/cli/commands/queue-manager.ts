@@ -26,6 +26,18 @@ import { parseFlags, type CliCommand } from '../args.ts';
 import { createJobCatalog } from '../../services/job-recipes/index.ts';
 
 /** Runs a started manager until SIGTERM/SIGINT, then closes it and what it was given. Resolves to the exit code. */
+/** Starts the manager; if it cannot start, closes what was opened for it before rethrowing. */
+export async function startOrClose(manager: QueueManager, bus: Bus, sql: SqlClient): Promise<void> {
+  try {
+    await manager.start();
+  } catch (error) {
+    await manager.close().catch(() => undefined);
+    await bus.close();
+    await sql.close();
+    throw error;
+  }
+}
+
 export async function serveUntilSignal(
   manager: QueueManager,
   resources: { bus: Bus; sql: SqlClient; logger: Logger },
@@ -126,14 +138,7 @@ See docs/queue-manager.md.`,
     const sql = await openStore({ databaseUrl });
     const bus = new KafkaBus(kafka);
     const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger });
-    try {
-      await manager.start();
-    } catch (error) {
-      await manager.close().catch(() => undefined);
-      await bus.close();
-      await sql.close();
-      throw error;
-    }
+    await startOrClose(manager, bus, sql);
     return serveUntilSignal(manager, { bus, sql, logger });
   },
 };

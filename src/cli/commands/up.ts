@@ -5,7 +5,7 @@ import { createLogger } from '../../runtime/index.ts';
 import { QueueManager, readQueueManagerConfig } from '../../services/queue-manager/index.ts';
 import { PGliteClient } from '../../store/index.ts';
 import { numberFlag, parseFlags, type CliCommand } from '../args.ts';
-import { serveUntilSignal } from './queue-manager.ts';
+import { serveUntilSignal, startOrClose } from './queue-manager.ts';
 import { createJobCatalog } from '../../services/job-recipes/index.ts';
 
 const FLAGS = {
@@ -79,14 +79,7 @@ and exits.`,
     });
     const launcher = new InlineLauncher({ bus, catalog, logger: jobLogger });
     const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger });
-    try {
-      await manager.start();
-    } catch (error) {
-      await manager.close().catch(() => undefined);
-      await bus.close();
-      await sql.close();
-      throw error;
-    }
+    await startOrClose(manager, bus, sql);
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const url = `http://${host}:${manager.port}`;
     const auth = config.token ? ` -H "Authorization: Bearer $QUEUE_MANAGER_TOKEN"` : '';

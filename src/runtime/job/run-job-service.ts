@@ -72,7 +72,8 @@ export async function runJobService(options: JobServiceOptions): Promise<JobOutc
   }
 }
 
-function defaultRegistry(): Registry {
+/** A registry with Node's default metrics: what every service's /metrics starts from. */
+export function defaultRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return registry;

@@ -1,6 +1,11 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Bus } from '../../bus/index.ts';
-import { runJobService, type JobConfig, type JobOutcome, type Logger } from '../../runtime/index.ts';
+import {
+  defaultRegistry,
+  runJobService,
+  type JobConfig,
+  type JobOutcome,
+  type Logger,
+} from '../../runtime/index.ts';
 import { createConnectorWork } from './connector-work.ts';
 import type { ConnectorOptions } from './options.ts';
 import type { CollectionSink } from './sinks/sink.ts';
@@ -36,8 +41,7 @@ export interface ConnectorServiceOptions {
 
 /** Runs one arango-connector job to its end: finished, error or interrupted. */
 export function runConnectorService(service: ConnectorServiceOptions): Promise<JobOutcome> {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = defaultRegistry();
   return runJobService({
     service: CONNECTOR_TARGET,
     config: service.config,

@@ -1,6 +1,6 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createBus, type Bus } from '../../bus/index.ts';
 import {
+  defaultRegistry,
   TelemetryPublisher,
   runJobService,
   type JobConfig,
@@ -28,8 +28,7 @@ export interface DummyServiceOptions {
 
 /** dummy-service: stands in for any job, obeys ping/stop, simulates loading and failures. */
 export async function runDummyService(service: DummyServiceOptions): Promise<JobOutcome> {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = defaultRegistry();
   const metrics = new DummyMetrics(registry);
   if (service.options.noop) return runNoop(service, metrics);
   return runJobService({

@@ -1,6 +1,11 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Bus } from '../../bus/index.ts';
-import { runJobService, type JobConfig, type JobOutcome, type Logger } from '../../runtime/index.ts';
+import {
+  defaultRegistry,
+  runJobService,
+  type JobConfig,
+  type JobOutcome,
+  type Logger,
+} from '../../runtime/index.ts';
 import { createLoaderWork } from './loader-work.ts';
 import type { LoaderOptions } from './options.ts';
 
@@ -26,8 +31,7 @@ export interface LoaderServiceOptions {
 
 /** Runs one loader-producer job to its end: finished, error or interrupted. */
 export function runLoaderService(service: LoaderServiceOptions): Promise<JobOutcome> {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = defaultRegistry();
   return runJobService({
     service: LOADER_TARGET,
     config: service.config,

@@ -3,6 +3,7 @@ import type { Bus, Subscription, TopicPartition } from '../bus/index.ts';
 import { ErrorCodes, errorMessage, isStreamForgeError } from '../protocol/index.ts';
 import { createLogger, type Logger } from '../runtime/logger.ts';
 import { ChunkRunner } from './chunk-runner.ts';
+import { ChunkTracker } from './chunk-tracker.ts';
 import { Committer } from './committer.ts';
 import { DeadLetterWriter } from './dead-letters.ts';
 import { backoffMs, sleep } from './failure.ts';
@@ -30,6 +31,7 @@ export class EventConsumer {
   readonly #stop = new AbortController();
   readonly #abandon = new AbortController();
   readonly #partitions: Partitions;
+  readonly #chunks = new ChunkTracker();
   readonly #done = Promise.withResolvers<void>();
   #subscription: Subscription | undefined;
   #phase: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
@@ -180,35 +182,49 @@ export class EventConsumer {
   async #run(): Promise<void> {
     const { signal } = this.#stop;
     let failures = 0;
-    while (!signal.aborted) {
-      this.#liveness.beat();
-      try {
-        await this.#cycle(signal);
-        failures = 0;
-      } catch (error) {
-        if (signal.aborted) return;
-        this.#metrics.count('errors');
-        if (!canResubscribe(error)) throw error;
-        failures += 1;
-        this.#logger.warn(
-          { err: errorMessage(error), attempt: failures },
-          'reading failed: subscribing again',
-        );
-        await this.#resubscribe(failures);
+    try {
+      while (!signal.aborted) {
+        this.#liveness.beat();
+        try {
+          await this.#cycle(signal);
+          failures = 0;
+        } catch (error) {
+          if (signal.aborted) return;
+          this.#metrics.count('errors');
+          if (!canResubscribe(error)) throw error;
+          failures += 1;
+          this.#logger.warn(
+            { err: errorMessage(error), attempt: failures },
+            'reading failed: subscribing again',
+          );
+          await this.#chunks.settled();
+          await this.#resubscribe(failures);
+        }
       }
+    } finally {
+      // stop(): in-flight chunks finish (or are abandoned by the shutdown timeout) before the last commit.
+      await this.#chunks.settled();
     }
   }
 
+  /**
+   * One turn of the pipeline: start a chunk on every idle partition with records, then poll for more
+   * while those chunks run. A partition handles one chunk at a time (offset order), but partitions
+   * overlap each other and the next fetch: a sink writing partition 0 does not hold up partition 1.
+   */
   async #cycle(signal: AbortSignal): Promise<void> {
     const subscription = this.#subscription;
     if (!subscription) return;
-    const { batchSize, maxWaitMs, commitIntervalMs, maxBufferedRecords } = this.options;
+    const { batchSize, maxWaitMs, maxBufferedRecords } = this.options;
     this.#syncAssignment(subscription);
-    const wait = this.#partitions.waitMs(Date.now(), maxWaitMs, this.#committer.dueAt);
+    this.#chunks.throwIfFailed();
+    this.#startChunks();
+    const wait = this.#partitions.waitMs(Date.now(), maxWaitMs, this.#committer.dueAt, this.#chunks.running);
     if (this.#partitions.waiting() < maxBufferedRecords) {
-      const records = await subscription.poll({ maxRecords: batchSize, maxWaitMs: wait, signal });
-      if (records.length === 0) this.#metrics.count('timeouts');
-      else {
+      // A chunk that ends wakes the poll: its partition may have more records to start on.
+      const wake = AbortSignal.any([signal, this.#chunks.nextEnd()]);
+      const records = await subscription.poll({ maxRecords: batchSize, maxWaitMs: wait, signal: wake });
+      if (records.length > 0) {
         this.#metrics.batch(records.length);
         this.#metrics.count('messages', records.length);
         this.#metrics.count(
@@ -217,22 +233,24 @@ export class EventConsumer {
         );
         this.#syncAssignment(subscription);
         this.#partitions.accept(records);
-      }
-    } else if (wait > 0) {
-      await sleep(wait, signal); // a partition waits out an outage and memory is full: hold polling
+      } else if (!wake.aborted) this.#metrics.count('timeouts');
+    } else {
+      // Memory is full: wait for a chunk to end, or for a paused partition's outage to be waited out.
+      await Promise.race([this.#chunks.nextEndPromise(), sleep(wait, signal)]);
     }
     if (signal.aborted) return;
-    // Commits keep their interval while a long chunk runs: they only cover records already finished.
-    const ticker =
-      commitIntervalMs > 0
-        ? setInterval(() => void this.#committer.commit(false), commitIntervalMs)
-        : undefined;
-    try {
-      await Promise.all(this.#partitions.ready(Date.now()).map((state) => this.#runner.runPartition(state)));
-    } finally {
-      clearInterval(ticker);
-    }
+    this.#startChunks();
     await this.#committer.commit(false);
+  }
+
+  /** Starts the next chunk of every partition that has records, no chunk running and no outage. */
+  #startChunks(): void {
+    for (const state of this.#partitions.ready(Date.now())) {
+      if (this.#chunks.running(state.partition)) continue;
+      this.#chunks.start(state.partition, () =>
+        this.#runner.runPartition(state).then(() => this.#committer.commit(false)),
+      );
+    }
   }
 
   #syncAssignment(subscription: Subscription): void {

@@ -55,6 +55,14 @@ export class PartitionState {
 
   /** The record was handled or dead-lettered; the committable position moves over finished records. */
   finish(offset: bigint): void {
+    const first = this.#pending[this.#head];
+    if (first?.offset === offset && this.#done.size === 0) {
+      // The usual case, records finishing in offset order: no bookkeeping of stragglers needed.
+      this.#position = offset + 1n;
+      this.#head += 1;
+      this.#compact();
+      return;
+    }
     this.#done.add(offset);
     while (this.#head < this.#pending.length) {
       const first = this.#pending[this.#head]!;
@@ -62,6 +70,10 @@ export class PartitionState {
       this.#position = first.offset + 1n;
       this.#head += 1;
     }
+    this.#compact();
+  }
+
+  #compact(): void {
     if (this.#head > 1024 && this.#head * 2 > this.#pending.length) {
       this.#pending = this.#pending.slice(this.#head);
       this.#head = 0;

@@ -64,11 +64,19 @@ export class Partitions {
     return this.list().filter((s) => s.waiting > 0 && !s.isBlocked(now));
   }
 
-  /** How long to wait for records: 0 if work is ready, else until a paused partition or a commit is due. */
-  waitMs(now: number, maxWaitMs: number, commitDueAt: number | undefined): number {
+  /**
+   * How long to wait for records: 0 if an idle partition has work, else until a paused partition or a
+   * commit is due. A partition whose chunk is running is woken by the chunk's end, not by this.
+   */
+  waitMs(
+    now: number,
+    maxWaitMs: number,
+    commitDueAt: number | undefined,
+    running: (partition: number) => boolean,
+  ): number {
     let wait = maxWaitMs;
     for (const state of this.#states.values()) {
-      if (state.waiting > 0) wait = Math.min(wait, state.blockedUntil - now);
+      if (state.waiting > 0 && !running(state.partition)) wait = Math.min(wait, state.blockedUntil - now);
       if (commitDueAt !== undefined && state.uncommitted()) wait = Math.min(wait, commitDueAt - now);
     }
     return Math.max(0, wait);

@@ -87,6 +87,17 @@ export class PostgresSink implements CollectionSink {
   async upsert(collection: string, records: readonly MarketRecord[]): Promise<void> {
     if (records.length === 0) return;
     const kind = this.#kinds.get(collection) ?? records[0]!.kind;
+    if (this.#method === 'copy' && this.#client.copyFrom) {
+      // New rows (the common case: a first load) go straight in with one COPY; a batch that meets rows
+      // already there (a replay after a restart, a corrected record) or repeats a key within itself
+      // fails as a whole and pays for the deduplicated staging merge instead.
+      try {
+        await this.#client.copyFrom(`copy ${quoteIdent(collection)} from stdin`, copyText(records));
+        return;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
     const unique = lastPerKey(records, recordKey);
     if (this.#method === 'unnest') {
       const { sql, params } = unnestInsert(kind, collection, unique);
@@ -104,18 +115,8 @@ export class PostgresSink implements CollectionSink {
       });
       return;
     }
-    const text = copyText(unique);
-    // New rows (the common case: a first load) go straight in with one COPY; only a batch that meets
-    // rows already there (a replay after a restart, a corrected record) pays for the staging merge.
-    if (this.#client.copyFrom) {
-      try {
-        await this.#client.copyFrom(`copy ${quoteIdent(collection)} from stdin`, text);
-        return;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
-    }
     const staging = stagingSql(kind, collection);
+    const text = copyText(unique);
     await this.#client.transaction(async (tx) => {
       await tx.query(staging.create);
       await tx.copyFrom!(`copy ${staging.table} from stdin`, text);

@@ -178,7 +178,7 @@ function iso(ms: number): string {
   return `${isoPrefix}${pad(h, 2)}:${pad(m, 2)}:${pad(sec, 2)}.${pad(rest - sec * 1000, 3)}Z`;
 }
 
-/** A record's columns in table order, times as ISO text: both COPY text and VALUES use it. */
+/** A record's columns in table order, times as ISO text, for VALUES (copyText writes the same order). */
 function copyFields(r: MarketRecord): (string | number | boolean)[] {
   return r.kind === 'candle'
     ? [
@@ -214,8 +214,14 @@ function copyFields(r: MarketRecord): (string | number | boolean)[] {
  * strings, integers, booleans and ISO times (the schema guarantees it), never tabs or backslashes.
  */
 export function copyText(records: readonly MarketRecord[]): string {
+  // One template per row, no intermediate array: this runs for every record the connector stores.
   let text = '';
-  for (const record of records) text += `${copyFields(record).join('\t')}\n`;
+  for (const r of records) {
+    text +=
+      r.kind === 'candle'
+        ? `${r.symbol}\t${r.interval}\t${iso(r.open_time)}\t${iso(r.close_time)}\t${r.open}\t${r.high}\t${r.low}\t${r.close}\t${r.volume}\t${r.quote_volume}\t${r.trades}\t${r.taker_buy_base_volume}\t${r.taker_buy_quote_volume}\n`
+        : `${r.symbol}\t${r.trade_id}\t${r.price}\t${r.quantity}\t${r.first_trade_id}\t${r.last_trade_id}\t${iso(r.time)}\t${r.is_buyer_maker}\t${r.is_best_match}\n`;
+  }
   return text;
 }
 

@@ -37,9 +37,17 @@ function prng(seed: number): () => number {
   };
 }
 
+const POWERS = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+
+/**
+ * `units / 10^scale` as a decimal string with exactly `scale` places, by integer arithmetic: string
+ * padding and slicing here was a third of the loader's CPU in bench/pipeline.
+ */
 function decimal(units: number, scale: number): string {
-  const text = String(units).padStart(scale + 1, '0');
-  return `${text.slice(0, -scale)}.${text.slice(-scale)}`;
+  const power = POWERS[scale]!;
+  const whole = Math.floor(units / power);
+  const fraction = String(units - whole * power);
+  return `${whole}.${'0'.repeat(scale - fraction.length)}${fraction}`;
 }
 
 /** Made-up but plausible candles or trades (a random walk in whole cents), with no network. */

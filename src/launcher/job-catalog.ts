@@ -1,3 +1,4 @@
+import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
 import type { JobWork } from '../runtime/index.ts';
 import type { JobSpec } from './types.ts';
 
@@ -39,6 +40,18 @@ export interface JobRecipe {
 }
 
 export type JobCatalog = ReadonlyMap<string, JobRecipe>;
+
+/** The recipe of a spec's target; a target the catalogue does not know is rejected (SF_LAUNCH_REJECTED). */
+export function recipeFor(catalog: JobCatalog, target: string): JobRecipe {
+  const recipe = catalog.get(target);
+  if (!recipe) {
+    throw new StreamForgeError(
+      ErrorCodes.LAUNCH_REJECTED,
+      `no recipe for target "${target}" in the job catalogue`,
+    );
+  }
+  return recipe;
+}
 
 /** How dummy-service stands in for a real worker. */
 export interface SimulationOptions {

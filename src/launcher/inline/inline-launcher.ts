@@ -1,7 +1,7 @@
 import type { Bus } from '../../bus/index.ts';
-import { ErrorCodes, StreamForgeError, errorMessage } from '../../protocol/index.ts';
+import { errorMessage } from '../../protocol/index.ts';
 import { readJobConfig, runJobService, type Logger } from '../../runtime/index.ts';
-import type { JobCatalog } from '../job-catalog.ts';
+import { recipeFor, type JobCatalog } from '../job-catalog.ts';
 import { jobEnvironment } from '../job-env.ts';
 import type { JobExit, JobHandle, JobLauncher, JobObservation, JobSpec, LaunchResult } from '../types.ts';
 
@@ -37,18 +37,12 @@ export class InlineLauncher implements JobLauncher {
     this.#options = options;
   }
 
-  launch(spec: JobSpec): Promise<LaunchResult> {
+  // async only so that a rejected target rejects: nothing here awaits.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async launch(spec: JobSpec): Promise<LaunchResult> {
     const ref = refOf(spec);
-    if (this.#running.has(ref)) return Promise.resolve({ ref, adopted: true });
-    const recipe = this.#options.catalog.get(spec.target);
-    if (!recipe) {
-      return Promise.reject(
-        new StreamForgeError(
-          ErrorCodes.LAUNCH_REJECTED,
-          `no recipe for target "${spec.target}" in the job catalogue`,
-        ),
-      );
-    }
+    if (this.#running.has(ref)) return { ref, adopted: true };
+    const recipe = recipeFor(this.#options.catalog, spec.target);
     // The job reads its environment like any other job, minus Kafka: it shares the manager's bus.
     const env = { ...jobEnvironment(spec), KAFKA_BOOTSTRAP_SERVERS: '', KAFKA_BROKER_LIST: '' };
     const config = readJobConfig(env, recipe.service, 0);
@@ -69,7 +63,7 @@ export class InlineLauncher implements JobLauncher {
       (error: unknown) => this.#exited(ref, spec, 1, errorMessage(error)),
     );
     this.#running.set(ref, { abort, done, attempt: spec.attempt });
-    return Promise.resolve({ ref, adopted: false });
+    return { ref, adopted: false };
   }
 
   terminate(job: JobHandle): Promise<void> {

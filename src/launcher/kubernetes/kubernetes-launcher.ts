@@ -1,7 +1,7 @@
 import { BatchV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
 import { ErrorCodes, StreamForgeError, errorMessage } from '../../protocol/index.ts';
 import type { Logger } from '../../runtime/index.ts';
-import type { JobCatalog } from '../job-catalog.ts';
+import { recipeFor, type JobCatalog } from '../job-catalog.ts';
 import type { JobExit, JobHandle, JobLauncher, JobObservation, JobSpec, LaunchResult } from '../types.ts';
 import { kubeStatus, toLaunchError } from './api-errors.ts';
 import { APP, LABELS, jobManifest } from './job-manifest.ts';
@@ -45,13 +45,7 @@ export class KubernetesLauncher implements JobLauncher {
   }
 
   async launch(spec: JobSpec): Promise<LaunchResult> {
-    const recipe = this.#options.catalog.get(spec.target);
-    if (!recipe) {
-      throw new StreamForgeError(
-        ErrorCodes.LAUNCH_REJECTED,
-        `no recipe for target "${spec.target}" in the job catalogue`,
-      );
-    }
+    const recipe = recipeFor(this.#options.catalog, spec.target);
     const body = jobManifest(spec, recipe.command(spec), this.#options.jobs);
     let adopted = false;
     try {

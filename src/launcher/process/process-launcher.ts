@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, StreamForgeError, errorMessage } from '../../protocol/index.ts';
 import type { Env } from '../../runtime/index.ts';
-import type { JobCatalog } from '../job-catalog.ts';
+import { recipeFor, type JobCatalog } from '../job-catalog.ts';
 import { jobEnvironment } from '../job-env.ts';
 import type { JobExit, JobHandle, JobLauncher, JobObservation, JobSpec, LaunchResult } from '../types.ts';
 import { isJobProcess, killJobProcess } from './process-table.ts';
@@ -45,13 +45,7 @@ export class ProcessLauncher implements JobLauncher {
   }
 
   async launch(spec: JobSpec): Promise<LaunchResult> {
-    const recipe = this.#options.catalog.get(spec.target);
-    if (!recipe) {
-      throw new StreamForgeError(
-        ErrorCodes.LAUNCH_REJECTED,
-        `no recipe for target "${spec.target}" in the job catalogue`,
-      );
-    }
+    const recipe = recipeFor(this.#options.catalog, spec.target);
     const args = [this.#options.cliPath ?? DEFAULT_CLI, ...recipe.command(spec)];
     const log = openSync(join(this.#options.logDir, `${spec.telemetryId}-${spec.attempt}.log`), 'a');
     try {

@@ -32,6 +32,9 @@ export interface JobServiceOptions {
   signal?: AbortSignal;
 }
 
+/** What a caller of a job service chooses (the service itself supplies its name and work). */
+export type JobHostOptions = Omit<JobServiceOptions, 'service' | 'work' | 'registry' | 'onPublished'>;
+
 /** Wires a job's work to a bus, an HTTP server for metrics and probes, signals and a logger; runs it. */
 export async function runJobService(options: JobServiceOptions): Promise<JobOutcome> {
   const { config } = options;

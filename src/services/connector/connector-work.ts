@@ -55,7 +55,7 @@ export function planConnector(config: JobConfig, options: ConnectorOptions): Con
  * arango-connector: drains one data topic from the earliest offset in a group stable for the job,
  * upserts each partition's batch into the collection on natural keys, commits only after the write
  * (the consumer framework's guarantee), dead-letters what cannot be stored, and finishes once every
- * partition delivered its end-of-stream marker, or, for live types, runs until stopped.
+ * partition delivered its end-of-stream marker; a live type without a range has none: it runs until stopped.
  */
 export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDeps = {}): JobWork {
   return async (ctx: JobContext): Promise<JobProgress> => {
@@ -76,7 +76,8 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
       let written = 0;
       const allEnded = Promise.withResolvers<void>();
       const finishedWhenEnded = (): void => {
-        if (!type.realtime && ends.allDone()) allEnded.resolve();
+        // Live types end too when their loader had a TIME_RANGE: it writes the markers once the range is in.
+        if (ends.allDone()) allEnded.resolve();
       };
       finishedWhenEnded();
       const recordSchema = type.kind === 'candle' ? CandleRecordSchema : TradeRecordSchema;

@@ -1,11 +1,4 @@
-import type { Bus } from '../../bus/index.ts';
-import {
-  defaultRegistry,
-  runJobService,
-  type JobConfig,
-  type JobOutcome,
-  type Logger,
-} from '../../runtime/index.ts';
+import { runJobService, type JobHostOptions, type JobOutcome } from '../../runtime/index.ts';
 import { createConnectorWork } from './connector-work.ts';
 import type { ConnectorOptions } from './options.ts';
 import type { CollectionSink } from './sinks/sink.ts';
@@ -27,31 +20,23 @@ export type { CollectionSink, CollectionSpec, CollectionStats, CollectionGap } f
 export const CONNECTOR_TARGET = 'arango-connector';
 export const CONNECTOR_HTTP_PORT = 8002;
 
-export interface ConnectorServiceOptions {
-  config: JobConfig;
+export interface ConnectorServiceOptions extends JobHostOptions {
   options: ConnectorOptions;
-  bus?: Bus;
+  /** A sink to share (embedded mode); default: opened from the options and closed at the end. */
   sink?: CollectionSink;
-  logger?: Logger;
-  http?: boolean;
-  handleSignals?: boolean;
-  stopGraceMs?: number;
-  onListening?: (port: number) => void;
 }
 
 /** Runs one arango-connector job to its end: finished, error or interrupted. */
-export function runConnectorService(service: ConnectorServiceOptions): Promise<JobOutcome> {
-  const registry = defaultRegistry();
+export function runConnectorService({
+  options,
+  sink,
+  ...host
+}: ConnectorServiceOptions): Promise<JobOutcome> {
   return runJobService({
+    ...host,
+    // Draining the last batch into the database on a stop can take a while.
+    stopGraceMs: host.stopGraceMs ?? 30_000,
     service: CONNECTOR_TARGET,
-    config: service.config,
-    bus: service.bus,
-    logger: service.logger,
-    registry,
-    http: service.http,
-    handleSignals: service.handleSignals,
-    stopGraceMs: service.stopGraceMs ?? 30_000,
-    onListening: service.onListening,
-    work: createConnectorWork(service.options, { sink: service.sink }),
+    work: createConnectorWork(options, { sink }),
   });
 }

@@ -1,13 +1,16 @@
 // Binance archive files: zip or csv, with or without a header, ms or µs timestamps: the same records.
 // Then one archive through loader and connector on the embedded stack (memory bus, PGlite).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { MemoryBus } from '../../../src/bus/index.ts';
-import type { MarketRecord } from '../../../src/protocol/index.ts';
+import { ErrorCodes, isStreamForgeError, type MarketRecord } from '../../../src/protocol/index.ts';
 import { PGliteClient } from '../../../src/store/index.ts';
 import { PostgresSink } from '../../../src/services/connector/index.ts';
 import { ArchiveSource } from '../../../src/services/loader/sources/archive.ts';
@@ -110,6 +113,53 @@ describe('archive files', () => {
     await assert.rejects(read(path, 'candle'), /does not match its CHECKSUM/);
     const broken = write('broken.csv', `${klines[0]!.join(',')}\n1704067260000,abc\n`);
     await assert.rejects(read(broken, 'candle'), /broken\.csv line 2/);
+  });
+
+  it('refuses a zip whose deflated data is corrupt, naming the file', async () => {
+    const zip = zipOf('c.csv', Buffer.from(klineCsv('ms', false)));
+    zip.fill(0xff, 200, 400);
+    await assert.rejects(read(write('BTCUSDT-1m-corrupt.zip', zip), 'candle'), (error: Error) => {
+      assert.ok(isStreamForgeError(error) && error.code === ErrorCodes.ARCHIVE_INVALID, String(error));
+      assert.match(error.message, /BTCUSDT-1m-corrupt\.zip/);
+      return true;
+    });
+  });
+
+  it('streams a large zip: 200k rows load in a process whose heap is capped below the CSV size', async () => {
+    const rows = 200_000;
+    const start = Date.UTC(2024, 0, 1);
+    const lines: string[] = [];
+    for (let i = 0; i < rows; i += 1) lines.push(market.kline('BTCUSDT', '1m', start + i * 60_000).join(','));
+    const csv = Buffer.from(`${lines.join('\n')}\n`);
+    const path = write('BTCUSDT-1m-large.zip', zipOf('BTCUSDT-1m-large.csv', csv));
+    // Reading the whole CSV (let alone parsing all of it first) needs several times this; a stream
+    // holds a batch and a read buffer. A small young generation keeps the heap near what is live.
+    const capMb = 24;
+    assert.ok(csv.length > capMb * 1024 * 1024, `the CSV (${csv.length} bytes) is larger than the cap`);
+    const source = pathToFileURL(
+      join(import.meta.dirname, '../../../src/services/loader/sources/archive.ts'),
+    );
+    const script = `
+      const { ArchiveSource } = await import(${JSON.stringify(source.href)});
+      const source = new ArchiveSource({ path: ${JSON.stringify(path)}, symbol: 'BTCUSDT', kind: 'candle', interval: '1m' });
+      let count = 0, first, last;
+      for await (const batch of source.batches(new AbortController().signal)) {
+        first ??= batch[0].open_time;
+        last = batch.at(-1).open_time;
+        count += batch.length;
+      }
+      console.log(JSON.stringify({ count, total: source.total(), first, last }));`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [`--max-old-space-size=${capMb}`, '--max-semi-space-size=1', '--input-type=module', '-e', script],
+      { maxBuffer: 1 << 20 },
+    );
+    assert.deepEqual(JSON.parse(stdout), {
+      count: rows,
+      total: rows,
+      first: start,
+      last: start + (rows - 1) * 60_000,
+    });
   });
 
   it('loads an archive through loader and connector on the embedded stack (memory bus, PGlite)', async () => {

@@ -45,6 +45,8 @@ export function createSource(deps: SourceDeps): RecordSource {
         options,
         logger: deps.logger,
         onNotice: deps.onNotice,
+        // With TIME_RANGE: that range (REST for its past, then the stream) and end; without: until stopped.
+        range: deps.range,
       };
       return type.kind === 'candle'
         ? new WsCandlesSource({ ...live, interval: type.interval! })

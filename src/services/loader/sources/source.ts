@@ -3,7 +3,7 @@ import type { MarketRecord } from '../../../protocol/index.ts';
 /**
  * Where a loader's records come from. `batches` yields records in order and ends only when the whole
  * range is there; anything less is a rejection whose message names what is missing (never a silent
- * early stop). Live sources never end: they stop when `signal` aborts.
+ * early stop). Live sources without a range never end: they stop when `signal` aborts.
  */
 export interface RecordSource {
   /** What is loaded, for logs and the finished message. */

@@ -1,70 +1,33 @@
 // Batch mode (what sinks such as the arango-connector use): a partition's valid records at once.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
-import { KafkaBus, MemoryBus, type Bus } from '../../src/bus/index.ts';
-import {
-  DeadLetterHeaders as H,
-  EventConsumer,
-  defineBatchHandler,
-  type BatchItem,
-} from '../../src/consumer/index.ts';
+import { DeadLetterHeaders as H, defineBatchHandler, type BatchItem } from '../../src/consumer/index.ts';
 import { ErrorCodes, StreamForgeError } from '../../src/protocol/index.ts';
-import { kafkaSkipReason, testKafka, uniqueName } from '../support/kafka.ts';
-import { waitFor } from '../support/wait.ts';
-import { readTopic, sample, silent, topicSize } from './support.ts';
+import { busesUnderTest } from '../support/buses.ts';
+import { createUniqueTopic, deadLetterTopic, uniqueName } from '../support/kafka.ts';
+import { consumerSuite, readTopic, sample, topicSize, waitForCommittedToEnd } from './support.ts';
 
 const Candle = Type.Object({ t: Type.Integer(), close: Type.Number() });
 
-const targets = [
-  { name: 'memory', create: (): Bus => new MemoryBus(), skip: undefined },
-  { name: 'kafka', create: (): Bus => new KafkaBus(testKafka().options), skip: kafkaSkipReason },
-];
-
-for (const target of targets) {
+for (const target of busesUnderTest({ listeners: 'first' })) {
   describe(`batch handlers on ${target.name}`, { skip: target.skip }, () => {
-    let bus: Bus;
-    const running: EventConsumer[] = [];
-    before(async () => {
-      bus = target.create();
-      await bus.connect();
-    });
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((c) => c.stop()));
-    });
-    after(() => bus.close());
+    const suite = consumerSuite(target);
 
     async function run(
       handle: (batch: BatchItem<{ t: number; close: number }>[]) => Promise<void>,
       values: (string | null)[],
       partitions = 1,
     ) {
-      const topic = uniqueName('batch');
+      const topic = await createUniqueTopic(suite.bus, 'batch', partitions);
       const group = uniqueName('group');
-      await bus.createTopics([{ name: topic, partitions }]);
-      await bus.produce(values.map((value, i) => ({ topic, key: `k${i % 4}`, value })));
-      const consumer = new EventConsumer({
-        bus,
+      await suite.bus.produce(values.map((value, i) => ({ topic, key: `k${i % 4}`, value })));
+      const consumer = await suite.start({
         handlers: defineBatchHandler({ name: 'candles', schema: Candle, handle }),
-        logger: silent,
-        options: {
-          topic,
-          groupId: group,
-          minBytes: 1,
-          maxWaitMs: 100,
-          commitIntervalMs: 100,
-          retryBackoffMs: 5,
-          maxRetryBackoffMs: 50,
-        },
+        options: { topic, groupId: group, retryBackoffMs: 5, maxRetryBackoffMs: 50 },
       });
-      running.push(consumer);
-      await consumer.start();
-      const caughtUp = () =>
-        waitFor('committed to the end', async () => {
-          const committed = await bus.committedOffsets(group, topic);
-          return [...(await bus.endOffsets(topic))].every(([p, end]) => committed.get(p) === end);
-        });
-      return { topic, dlq: `${topic}-dlq`, consumer, caughtUp };
+      const caughtUp = () => waitForCommittedToEnd(suite.bus, group, topic);
+      return { topic, dlq: deadLetterTopic(topic), consumer, caughtUp };
     }
 
     const candle = (t: number) => JSON.stringify({ t, close: t * 1.5 });
@@ -87,7 +50,7 @@ for (const target of targets) {
         [0n, 2n, 4n, 6n],
       );
       for (const batch of batches) assert.equal(new Set(batch.map((b) => b.record.partition)).size, 1);
-      const letters = await readTopic(bus, dlq, 3);
+      const letters = await readTopic(suite.bus, dlq, 3);
       assert.deepEqual(
         letters.map((l) => l.headers[H.offset]),
         ['1', '3', '5'],
@@ -112,7 +75,7 @@ for (const target of targets) {
         stored.toSorted((a, b) => a - b),
         [10, 11, 12, 14],
       );
-      const letters = await readTopic(bus, dlq, 1);
+      const letters = await readTopic(suite.bus, dlq, 1);
       assert.equal(letters.length, 1);
       assert.equal(letters[0]!.headers[H.offset], '3');
       assert.equal(letters[0]!.headers[H.reason], 'handler');
@@ -137,7 +100,7 @@ for (const target of targets) {
       }, [1, 2, 3].map(candle));
       await caughtUp();
       assert.deepEqual(stored, [1, 2, 3]);
-      assert.equal(await topicSize(bus, dlq), 0);
+      assert.equal(await topicSize(suite.bus, dlq), 0);
     });
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { KafkaConnectionOptions } from '../../src/bus/index.ts';
+import type { Bus, KafkaConnectionOptions } from '../../src/bus/index.ts';
 
 /** A listener of the test broker, with the options to reach it and the same as KAFKA_* variables. */
 export interface TestListener {
@@ -60,4 +60,16 @@ export function testKafka(): TestListener {
 /** A name no other test (or earlier run) uses: tests share one broker. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A topic of its own (see uniqueName) with `partitions` partitions, created on `bus`. */
+export async function createUniqueTopic(bus: Bus, prefix: string, partitions = 1): Promise<string> {
+  const topic = uniqueName(prefix);
+  await bus.createTopics([{ name: topic, partitions }]);
+  return topic;
+}
+
+/** Where a consumer of `topic` dead-letters records when KAFKA_DLQ_TOPIC does not say otherwise. */
+export function deadLetterTopic(topic: string): string {
+  return `${topic}-dlq`;
 }

@@ -1,9 +1,7 @@
-// Runs loader-producer and arango-connector jobs in-process (or as child processes) for the market-data
-// tests, on isolated control/events topics, and collects their telemetry.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+// Runs loader-producer and arango-connector jobs in-process for the market-data tests, on isolated
+// control/events topics (and, for the PostgreSQL sink, a table of their own), and collects their telemetry.
+// As child processes: startCli (cli.ts).
 import type { Bus } from '../../src/bus/index.ts';
-import { parseTelemetry, type Telemetry } from '../../src/protocol/index.ts';
 import { createLogger, readJobConfig, type JobOutcome } from '../../src/runtime/index.ts';
 import {
   readConnectorOptions,
@@ -11,7 +9,10 @@ import {
   type CollectionSink,
 } from '../../src/services/connector/index.ts';
 import { readLoaderOptions, runLoaderService } from '../../src/services/loader/index.ts';
-import { uniqueName } from './kafka.ts';
+import type { TestBackends } from './backends.ts';
+import { testKafka, uniqueName } from './kafka.ts';
+import { testDatabaseUrl } from './postgres.ts';
+import { TelemetryRecorder } from './telemetry-recorder.ts';
 
 export interface QueueTopics {
   queueId: string;
@@ -35,6 +36,35 @@ export async function isolatedQueue(bus: Bus, prefix: string): Promise<QueueTopi
       QUEUE_CONTROL_TOPIC: control,
       QUEUE_EVENTS_TOPIC: events,
       LOADING_INTERVAL_SECONDS: '0.5',
+    },
+  };
+}
+
+export interface TableQueue extends QueueTopics {
+  /** COLLECTION_NAME: the table the connector writes. */
+  collection: string;
+}
+
+/**
+ * A queue of its own (isolatedQueue) whose connector writes a table of its own in the test database;
+ * `env` points the jobs at the test broker, the queue and the table. The table and its entry in the
+ * collection catalog are removed when `backends` closes.
+ */
+export async function queueIntoTable(backends: TestBackends, prefix: string): Promise<TableQueue> {
+  const queue = await isolatedQueue(backends.bus, prefix);
+  const collection = `t_${queue.queueId.replaceAll('-', '_')}`;
+  backends.defer(() => backends.db.query(`drop table if exists "${collection}"`));
+  backends.defer(() =>
+    backends.db.query(`delete from streamforge_collections where name = $1`, [collection]),
+  );
+  return {
+    ...queue,
+    collection,
+    env: {
+      ...queue.env,
+      ...testKafka().env,
+      DATABASE_URL: testDatabaseUrl,
+      COLLECTION_NAME: collection,
     },
   };
 }
@@ -70,39 +100,7 @@ export function runConnector(
   });
 }
 
-/** Collects every telemetry event of the queue from its events topic, from the start. */
-export async function collectTelemetry(
-  bus: Bus,
-  events: string,
-): Promise<{ events: Telemetry[]; stop(): Promise<void> }> {
-  const subscription = await bus.subscribe({ topics: [events], from: 'earliest', maxWaitMs: 100 });
-  const seen: Telemetry[] = [];
-  const abort = new AbortController();
-  const loop = (async () => {
-    while (!abort.signal.aborted) {
-      const records = await subscription.poll({ maxWaitMs: 200, signal: abort.signal }).catch(() => []);
-      for (const r of records) {
-        const parsed = parseTelemetry(r.value);
-        if (parsed.ok) seen.push(parsed.value);
-      }
-    }
-  })();
-  return {
-    events: seen,
-    async stop() {
-      abort.abort();
-      await loop;
-      await subscription.close();
-    },
-  };
-}
-
-/** `streamforge <command>` as a child process with `env` (on the real broker), for kill -9 tests. */
-export function spawnCli(command: string, env: Record<string, string>): ChildProcess {
-  const root = join(import.meta.dirname, '..', '..');
-  return spawn(process.execPath, [join(root, 'bin', 'streamforge.js'), command], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+/** Records every telemetry event of a queue of its own (isolatedQueue), from the start of its events topic. */
+export function collectTelemetry(bus: Bus, events: string): Promise<TelemetryRecorder> {
+  return TelemetryRecorder.open(bus, events, { from: 'earliest' });
 }

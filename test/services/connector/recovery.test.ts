@@ -2,96 +2,71 @@
 // the exact row count with no duplicate; a poison record is dead-lettered and the rest lands; stop
 // mid-load ends loader and connector `interrupted`.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { KafkaBus } from '../../../src/bus/index.ts';
+import type { KafkaBus } from '../../../src/bus/index.ts';
 import { createCommand, dataTopic, parseTelemetry } from '../../../src/protocol/index.ts';
-import { PostgresClient } from '../../../src/store/index.ts';
+import type { PostgresClient } from '../../../src/store/index.ts';
+import { TestBackends } from '../../support/backends.ts';
 import { BinancePeer } from '../../support/binance-peer/binance-peer.ts';
-import { kafkaSkipReason, testKafka } from '../../support/kafka.ts';
-import {
-  collectTelemetry,
-  isolatedQueue,
-  runConnector,
-  runLoader,
-  spawnCli,
-} from '../../support/market-jobs.ts';
-import { waitFor } from '../../support/wait.ts';
-
-const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { startCli } from '../../support/cli.ts';
+import { deadLetterTopic, kafkaSkipReason } from '../../support/kafka.ts';
+import { collectTelemetry, queueIntoTable, runConnector, runLoader } from '../../support/market-jobs.ts';
+import { countRows } from '../../support/postgres.ts';
+import { waitFor, waitForCount } from '../../support/wait.ts';
 
 describe('connector recovery', { skip: kafkaSkipReason }, () => {
+  let backends: TestBackends;
   let bus: KafkaBus;
   let db: PostgresClient;
-  const tables: string[] = [];
-  const tableFor = (queueId: string): string => {
-    const name = `t_${queueId.replaceAll('-', '_')}`;
-    tables.push(name);
-    return name;
-  };
 
   before(async () => {
-    bus = new KafkaBus(testKafka().options);
-    await bus.connect();
-    db = new PostgresClient({ connectionString: databaseUrl });
+    backends = await TestBackends.open();
+    ({ bus, db } = backends);
   });
-  after(async () => {
-    for (const table of tables) await db.query(`drop table if exists "${table}"`);
-    await db
-      .query(`delete from streamforge_collections where name = any($1)`, [tables])
-      .catch(() => undefined);
-    await db.close();
-    await bus.close();
-  });
+  after(() => backends.close());
 
   it('kill -9 mid-stream, restart: exact row count, no duplicate', async () => {
-    const queue = await isolatedQueue(bus, 'kill9');
-    const collection = tableFor(queue.queueId);
+    const queue = await queueIntoTable(backends, 'kill9');
     const total = 60_000;
     const env = {
       ...queue.env,
-      ...testKafka().env,
       SYMBOL: 'BTCUSDT',
       TYPE: 'synthetic_candles_1m',
       SYNTHETIC_RECORDS: String(total),
-      DATABASE_URL: databaseUrl,
-      COLLECTION_NAME: collection,
       CONNECTOR_BATCH_SIZE: '200',
       TELEMETRY_PRODUCER_ID: 'arango-connector__kill9a',
     };
+    const connectorProcess = () => {
+      const running = startCli(['connector'], { METRICS_PORT: '0', ...env });
+      backends.defer(() => running.stop('SIGKILL'));
+      return running;
+    };
     assert.equal((await runLoader(bus, env)).state, 'finished');
-    const first = spawnCli('connector', env);
-    const rows = async (): Promise<number> =>
-      Number(
-        (
-          await db
-            .query<{ n: string }>(`select count(*)::text as n from "${collection}"`)
-            .catch(() => ({ rows: [{ n: '0' }] }))
-        ).rows[0]!.n,
-      );
-    await waitFor('the first connector to store some rows', async () => (await rows()) >= 2000, 60_000);
-    first.kill('SIGKILL');
-    await once(first, 'exit');
-    const before = await rows();
+    const first = connectorProcess();
+    await waitForCount(
+      'the first connector to store some rows',
+      () => countRows(db, queue.collection),
+      { atLeast: 2000 },
+      60_000,
+    );
+    await first.stop('SIGKILL');
+    const before = await countRows(db, queue.collection);
     assert.ok(before < total, `killed mid-stream (${before} of ${total} rows stored)`);
     const telemetry = await collectTelemetry(bus, queue.events);
-    const second = spawnCli('connector', env);
-    const [code] = (await once(second, 'exit')) as [number];
-    await telemetry.stop();
+    const second = connectorProcess();
+    const code = await second.exit;
+    await telemetry.close();
     assert.equal(code, 0);
     const counted = await db.query<{ n: string; d: string }>(
-      `select count(*)::text as n, count(distinct open_time)::text as d from "${collection}"`,
+      `select count(*)::text as n, count(distinct open_time)::text as d from "${queue.collection}"`,
     );
     assert.deepEqual(counted.rows[0], { n: String(total), d: String(total) });
-    const finished = telemetry.events.filter(
-      (e) => e.event === 'finished' && e.target === 'arango-connector',
-    );
+    const finished = telemetry.ofTarget('arango-connector', 'finished');
     assert.equal(finished.at(-1)?.records_written, total);
   });
 
   it('dead-letters poison records and stores the rest', async () => {
-    const queue = await isolatedQueue(bus, 'poison');
-    const collection = tableFor(queue.queueId);
+    const queue = await queueIntoTable(backends, 'poison');
     const topic = dataTopic(queue.queueId, 'synthetic_candles_1m');
     await bus.createTopics([{ name: topic, partitions: 3 }]);
     const good = {
@@ -127,21 +102,17 @@ describe('connector recovery', { skip: kafkaSkipReason }, () => {
     ]);
     const env = {
       ...queue.env,
-      ...testKafka().env,
       SYMBOL: 'BTCUSDT',
       TYPE: 'synthetic_candles_1m',
       SYNTHETIC_RECORDS: '3000',
-      DATABASE_URL: databaseUrl,
-      COLLECTION_NAME: collection,
       CONNECTOR_BATCH_SIZE: '100',
       CONNECTOR_MAX_RETRIES: '0',
     };
     assert.equal((await runLoader(bus, env)).state, 'finished');
     const connector = await runConnector(bus, env);
     assert.equal(connector.state, 'finished', connector.error);
-    const count = await db.query<{ n: string }>(`select count(*)::text as n from "${collection}"`);
-    assert.equal(count.rows[0]!.n, '3000');
-    const dlq = await bus.subscribe({ topics: [`${topic}-dlq`], from: 'earliest' });
+    assert.equal(await countRows(db, queue.collection), 3000);
+    const dlq = await bus.subscribe({ topics: [deadLetterTopic(topic)], from: 'earliest' });
     const letters = await waitFor('three dead letters', async () => {
       const seen = [];
       for (let i = 0; i < 20 && seen.length < 3; i += 1) seen.push(...(await dlq.poll({ maxWaitMs: 500 })));
@@ -154,25 +125,19 @@ describe('connector recovery', { skip: kafkaSkipReason }, () => {
   it('stop mid-load ends the loader and the connector `interrupted`', async () => {
     const peer = await new BinancePeer().start();
     try {
-      const queue = await isolatedQueue(bus, 'stop');
-      const collection = tableFor(queue.queueId);
+      const queue = await queueIntoTable(backends, 'stop');
       const env = {
         ...queue.env,
-        ...testKafka().env,
         SYMBOL: 'BTCUSDT',
         TYPE: 'api_candles_1m',
         TIME_RANGE: '2023-01-01:2023-12-31',
         BINANCE_API_URL: peer.apiUrl,
-        DATABASE_URL: databaseUrl,
-        COLLECTION_NAME: collection,
       };
       const telemetry = await collectTelemetry(bus, queue.events);
       const loader = runLoader(bus, env);
       const connector = runConnector(bus, env);
       await waitFor('loading under way', () =>
-        telemetry.events.some(
-          (e) => e.event === 'loading' && e.target === 'loader-producer' && (e.records_written ?? 0) > 0,
-        ),
+        telemetry.ofTarget('loader-producer', 'loading').some((e) => (e.records_written ?? 0) > 0),
       );
       await bus.produce([
         {
@@ -182,7 +147,7 @@ describe('connector recovery', { skip: kafkaSkipReason }, () => {
         },
       ]);
       const outcomes = await Promise.all([loader, connector]);
-      await telemetry.stop();
+      await telemetry.close();
       assert.deepEqual(
         outcomes.map((o) => o.state),
         ['interrupted', 'interrupted'],
@@ -192,7 +157,7 @@ describe('connector recovery', { skip: kafkaSkipReason }, () => {
         .map((e) => e.target)
         .sort();
       assert.deepEqual(last, ['arango-connector', 'loader-producer']);
-      const loaded = telemetry.events.filter((e) => e.target === 'loader-producer').at(-1);
+      const loaded = telemetry.ofTarget('loader-producer').at(-1);
       assert.ok((loaded?.records_written ?? 0) < 365 * 1440, 'stopped before the year was loaded');
       assert.ok(parseTelemetry(JSON.stringify(loaded)).ok);
     } finally {

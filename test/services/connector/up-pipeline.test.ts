@@ -1,8 +1,6 @@
 // Seed 004, Example 1's historical pipeline (both loaders and both connectors) through `streamforge up`
 // against the fake Binance: the queue finishes and both collections are full, with no gap.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,45 +8,31 @@ import { after, before, describe, it } from 'node:test';
 import { PGliteClient } from '../../../src/store/index.ts';
 import { PostgresSink } from '../../../src/services/connector/index.ts';
 import { BinancePeer } from '../../support/binance-peer/binance-peer.ts';
+import { startCli, type CliProcess } from '../../support/cli.ts';
 import { waitFor } from '../../support/wait.ts';
-
-const root = join(import.meta.dirname, '..', '..', '..');
+import { SEED_HISTORICAL } from '../queue-manager/harness.ts';
 
 describe('streamforge up: the seed historical pipeline against the fake Binance', () => {
   let peer: BinancePeer;
-  let up: ChildProcess;
+  let up: CliProcess;
   let url: string;
   const dir = mkdtempSync(join(tmpdir(), 'sf-up-'));
 
   before(async () => {
     peer = await new BinancePeer({ tradesPerMinute: 1 }).start();
-    up = spawn(
-      process.execPath,
-      [join(root, 'bin/streamforge.js'), 'up', '--port', '0', '--data-dir', dir, '--log-level', 'warn'],
-      {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH ?? '',
-          BINANCE_API_URL: peer.apiUrl,
-          BINANCE_WS_URL: peer.wsUrl,
-          LOADING_INTERVAL_SECONDS: '1',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    up.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    url = await waitFor(
+    up = startCli(['up', '--port', '0', '--data-dir', dir, '--log-level', 'warn'], {
+      BINANCE_API_URL: peer.apiUrl,
+      BINANCE_WS_URL: peer.wsUrl,
+      LOADING_INTERVAL_SECONDS: '1',
+    });
+    url = await up.waitForOutput(
       'streamforge up to listen',
-      () => /StreamForge is up in [^:]+: (http:\/\/\S+)/.exec(out)?.[1],
+      /StreamForge is up in [^:]+: (http:\/\/\S+)/,
       60_000,
     );
   });
   after(async () => {
-    if (up.exitCode === null) {
-      up.kill('SIGTERM');
-      await once(up, 'exit');
-    }
+    await up.stop('SIGTERM');
     await peer.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -58,14 +42,10 @@ describe('streamforge up: the seed historical pipeline against the fake Binance'
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        symbol: 'BTCUSDT',
-        time_range: '2024-06-01:2024-06-30',
-        requests: [
-          { target: 'loader-producer', type: 'api_candles_5m', interval: '5m' },
-          { target: 'loader-producer', type: 'api_trades' },
-          { target: 'arango-connector', type: 'api_candles_5m' },
-          { target: 'arango-connector', type: 'api_trades' },
-        ],
+        ...SEED_HISTORICAL,
+        requests: SEED_HISTORICAL.requests.filter(
+          (r) => r.target === 'loader-producer' || r.target === 'arango-connector',
+        ),
       }),
     });
     assert.equal(started.status, 201, await started.clone().text());
@@ -100,8 +80,7 @@ describe('streamforge up: the seed historical pipeline against the fake Binance'
     ).length;
     assert.equal(candles.records_written, 30 * 288);
     assert.equal(trades.records_written, expectedTrades);
-    up.kill('SIGTERM');
-    await once(up, 'exit');
+    await up.stop('SIGTERM');
     const store = await PGliteClient.open({ dataDir: dir });
     try {
       const sink = new PostgresSink(store);

@@ -1,68 +1,45 @@
 // consumer-service in this process, on the real broker and the real PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KafkaBus } from '../../../src/bus/index.ts';
+import type { KafkaBus } from '../../../src/bus/index.ts';
 import { DeadLetterHeaders as H } from '../../../src/consumer/index.ts';
 import {
   ConsumerService,
   readConsumerServiceConfig,
   userMigrations,
 } from '../../../src/services/consumer/index.ts';
-import { PostgresClient, migrate } from '../../../src/store/index.ts';
-import { kafkaSkipReason, testKafka, uniqueName } from '../../support/kafka.ts';
+import { migrate, type PostgresClient } from '../../../src/store/index.ts';
+import { TestBackends } from '../../support/backends.ts';
+import { kafkaSkipReason, testKafka } from '../../support/kafka.ts';
+import { testDatabaseUrl } from '../../support/postgres.ts';
 import { waitFor } from '../../support/wait.ts';
 import { readTopic, sample, silent, topicSize } from '../../consumer/support.ts';
 import { TcpProxy } from './tcp-proxy.ts';
-import {
-  dropSchema,
-  generateUserEvents,
-  processedCount,
-  produceAll,
-  readUsers,
-  uniqueSchema,
-} from './user-events.ts';
-
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { generateUserEvents, produceAll, readUsers, waitForProcessed } from './user-events.ts';
+import { serviceTestEnv, usersTopic } from './users-topic.ts';
 
 describe('consumer-service', { skip: kafkaSkipReason }, () => {
+  let backends: TestBackends;
   let bus: KafkaBus;
   let sql: PostgresClient;
-  const cleanup: (() => Promise<unknown>)[] = [];
 
   before(async () => {
-    bus = new KafkaBus(testKafka().options);
-    sql = new PostgresClient({ connectionString: DATABASE_URL });
-    await sql.connect();
+    backends = await TestBackends.open();
+    ({ bus, db: sql } = backends);
   });
-  after(async () => {
-    for (const undo of cleanup.reverse()) await undo().catch(() => undefined);
-    await bus.close();
-    await sql.close();
-  });
+  after(() => backends.close());
 
-  async function setup(partitions: number) {
-    const topic = uniqueName('users');
-    const schema = uniqueSchema('consumer');
-    await bus.createTopics([{ name: topic, partitions }]);
-    cleanup.push(
-      () => bus.deleteTopics([topic, `${topic}-dlq`]),
-      () => dropSchema(sql, schema),
-    );
-    return { topic, schema, dlq: `${topic}-dlq`, group: uniqueName('consumer-service') };
-  }
-
-  function service(env: Record<string, string>): ConsumerService {
+  /** A ConsumerService in this process on the test broker and database, started; stopped on close. */
+  async function startService(env: Record<string, string>): Promise<ConsumerService> {
     const config = readConsumerServiceConfig({
       KAFKA_BROKER_LIST: testKafka().options.bootstrapServers.join(','),
-      DATABASE_URL,
-      METRICS_PORT: '127.0.0.1:0',
-      KAFKA_MIN_BYTES: '1',
-      KAFKA_MAX_WAIT: '100ms',
+      ...serviceTestEnv,
       KAFKA_LAG_INTERVAL: '250ms',
       ...env,
     });
     const s = new ConsumerService({ config, logger: silent });
-    cleanup.push(() => s.stop());
+    backends.defer(() => s.stop());
+    await s.start();
     return s;
   }
 
@@ -70,7 +47,7 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
     (await fetch(`http://127.0.0.1:${s.port}${path}`)).text();
 
   it('10,000 events end in the right table state; poison goes to the dead-letter topic; every metric shows', async () => {
-    const { topic, schema, dlq, group } = await setup(4);
+    const { topic, schema, dlq, env } = await usersTopic(backends, 4);
     const generated = generateUserEvents(topic, 10_000, 400, schema);
     const poison = [
       { topic, key: 'p1', value: '{"id": "broken json' },
@@ -128,18 +105,8 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
     poison.forEach((p, i) => records.splice(1000 + i * 2000, 0, p));
     await produceAll(bus, records);
 
-    const s = service({
-      KAFKA_TOPIC: topic,
-      KAFKA_GROUP_ID: group,
-      DATABASE_SCHEMA: schema,
-      KAFKA_CONCURRENCY: '4',
-    });
-    await s.start();
-    await waitFor(
-      'every event processed',
-      async () => (await processedCount(sql, schema)) === generated.distinct,
-      60_000,
-    );
+    const s = await startService({ ...env, KAFKA_CONCURRENCY: '4' });
+    await waitForProcessed('every event processed', sql, schema, { exactly: generated.distinct }, 60_000);
     assert.deepEqual(await readUsers(sql, schema), generated.expected);
 
     const letters = await readTopic(bus, dlq, poison.length);
@@ -200,7 +167,7 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
   });
 
   it('a write that fails twice, then succeeds, is retried and not dead-lettered', async () => {
-    const { topic, schema, dlq, group } = await setup(1);
+    const { topic, schema, dlq, env } = await usersTopic(backends, 1);
     // A trigger that refuses the first two writes of one user: a handler error, not an outage.
     await migrate(sql, userMigrations(schema));
     await sql.query(`
@@ -227,17 +194,10 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
       }),
     };
     await produceAll(bus, [...generated.records.slice(0, 150), flaky, ...generated.records.slice(150)]);
-    const s = service({
-      KAFKA_TOPIC: topic,
-      KAFKA_GROUP_ID: group,
-      DATABASE_SCHEMA: schema,
-      KAFKA_RETRY_BACKOFF: '20ms',
+    const s = await startService({ ...env, KAFKA_RETRY_BACKOFF: '20ms' });
+    await waitForProcessed('every event processed', sql, schema, {
+      exactly: generated.distinct + 1,
     });
-    await s.start();
-    await waitFor(
-      'every event processed',
-      async () => (await processedCount(sql, schema)) === generated.distinct + 1,
-    );
     const users = await readUsers(sql, schema);
     assert.equal(users.get('flaky-user')?.username, 'flaky');
     users.delete('flaky-user');
@@ -249,30 +209,23 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
   });
 
   it('a database outage mid-stream dead-letters nothing and loses nothing', async () => {
-    const { topic, schema, dlq, group } = await setup(3);
-    const url = new URL(DATABASE_URL);
+    const { topic, schema, dlq, env } = await usersTopic(backends, 3);
+    const url = new URL(testDatabaseUrl);
     const proxy = new TcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
     await proxy.start();
-    cleanup.push(() => proxy.stop());
+    backends.defer(() => proxy.stop());
     url.host = `127.0.0.1:${proxy.port}`;
     const first = generateUserEvents(topic, 3000, 200, `${schema}a`, 11);
     const second = generateUserEvents(topic, 1000, 200, `${schema}b`, 12);
     await produceAll(bus, first.records);
 
-    const s = service({
-      KAFKA_TOPIC: topic,
-      KAFKA_GROUP_ID: group,
-      DATABASE_SCHEMA: schema,
+    const s = await startService({
+      ...env,
       DATABASE_URL: url.toString(),
       KAFKA_RETRY_BACKOFF_MAX: '500ms',
       KAFKA_MAX_RETRIES: '1',
     });
-    await s.start();
-    await waitFor(
-      'part of the stream processed',
-      async () => (await processedCount(sql, schema)) >= 500,
-      30_000,
-    );
+    await waitForProcessed('part of the stream processed', sql, schema, { atLeast: 500 }, 30_000);
     await proxy.stop();
     await produceAll(bus, second.records); // more arrives during the outage
     const during = await waitFor('the outage noticed', async () => {
@@ -297,11 +250,7 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
     await proxy.start();
 
     const total = first.distinct + second.distinct;
-    await waitFor(
-      'everything processed after the outage',
-      async () => (await processedCount(sql, schema)) === total,
-      60_000,
-    );
+    await waitForProcessed('everything processed after the outage', sql, schema, { exactly: total }, 60_000);
     assert.deepEqual(await readUsers(sql, schema), new Map([...first.expected, ...second.expected]));
     assert.equal(await topicSize(bus, dlq), 0, 'nothing dead-lettered');
     const text = await metricsOf(s);

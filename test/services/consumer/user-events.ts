@@ -2,6 +2,8 @@
 // produce, by the same rules the service applies (dedupe by id; apply only if not older than the row).
 import type { Bus, OutgoingRecord } from '../../../src/bus/index.ts';
 import type { SqlExecutor } from '../../../src/store/index.ts';
+import { countRows } from '../../support/postgres.ts';
+import { waitForCount, type CountTarget } from '../../support/wait.ts';
 
 export interface UserRow {
   username: string | null;
@@ -150,11 +152,20 @@ export async function readUsers(sql: SqlExecutor, schema: string): Promise<Map<s
   );
 }
 
-export async function processedCount(sql: SqlExecutor, schema: string): Promise<number> {
-  const { rows } = await sql
-    .query<{ n: number }>(`select count(*)::int as n from "${schema}".consumer_processed_events`)
-    .catch(() => ({ rows: [{ n: 0 }] }));
-  return rows[0]?.n ?? 0;
+/** Events the service has processed (its dedupe table); 0 before it has created the table. */
+export function processedCount(sql: SqlExecutor, schema: string): Promise<number> {
+  return countRows(sql, 'consumer_processed_events', schema);
+}
+
+/** Waits until processedCount reaches `target`: processing under way, or every distinct event done. */
+export function waitForProcessed(
+  what: string,
+  sql: SqlExecutor,
+  schema: string,
+  target: CountTarget,
+  timeoutMs?: number,
+): Promise<number> {
+  return waitForCount(what, () => processedCount(sql, schema), target, timeoutMs);
 }
 
 /** Drops what a test created in the shared database. */

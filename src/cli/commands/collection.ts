@@ -12,7 +12,7 @@ export function formatStats(s: CollectionStats): string {
     `rows        ${s.rows}`,
     `covers      ${iso(s.firstTime)} … ${iso(s.lastTime)}`,
   ];
-  if (!s.gapsKnown) lines.push('gaps        not computed by this storage (ArangoDB adapter counts only)');
+  if (!s.gapsKnown) lines.push('gaps        not computed by this storage');
   else if (s.missing === 0) lines.push('gaps        none');
   else {
     lines.push(`gaps        ${s.missing} ${s.kind === 'candle' ? 'candles' : 'trade ids'} missing`);
@@ -30,8 +30,9 @@ export const collectionCommand: CliCommand = {
   help: `Usage: streamforge collection <name> [--json]
 
 Shows how many rows a collection holds, the first and last time it covers, and its gaps (missing
-candle open times, missing trade ids). Reads the same storage the connector writes: ARANGO_URL,
-else DATABASE_URL, else PGlite in STREAMFORGE_DATA_DIR.`,
+candle open times, missing trade ids), computed in the database (SQL on PostgreSQL and PGlite, AQL
+on ArangoDB). Reads the same storage the connector writes: ARANGO_URL (with ARANGO_DB, ARANGO_USER,
+ARANGO_PASSWORD), else DATABASE_URL, else PGlite in STREAMFORGE_DATA_DIR.`,
   async run(argv, env) {
     const name = argv[0]?.startsWith('-') === false ? argv[0] : undefined;
     const flags = parseFlags(name === undefined ? argv : argv.slice(1), FLAGS);

@@ -1,8 +1,10 @@
-// A local peer of ArangoDB's HTTP document API, as much of it as the connector's adapter (arangojs)
-// uses: databases, collections, batch document inserts with overwriteMode, counts, basic auth, and
-// ArangoDB's error bodies ({error, errorNum, errorMessage, code}). Documents live in memory.
+// A local peer of ArangoDB's HTTP API, as much of it as the connector's adapter (arangojs) uses:
+// databases, collections, batch document inserts with overwriteMode, counts, AQL cursors (POST
+// /_api/cursor, further batches, delete) for the statements in aql.ts, basic auth, and ArangoDB's
+// error bodies ({error, errorNum, errorMessage, code}). Documents live in memory.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AqlError, runAql, type Doc } from './aql.ts';
 
 const KEY = /^[a-zA-Z0-9_\-:.@()+,=;$!*'%]{1,254}$/;
 
@@ -11,12 +13,23 @@ export interface ArangoPeerOptions {
   password?: string;
 }
 
-type Doc = Record<string, unknown> & { _key: string };
+/** ArangoDB's default number of results per cursor batch. */
+const DEFAULT_BATCH_SIZE = 1000;
+
+interface Cursor {
+  rest: unknown[];
+  batchSize: number;
+  count: number | undefined;
+  extra: unknown;
+}
 
 export class ArangoPeer {
   /** database → collection → key → document. */
   readonly databases = new Map<string, Map<string, Map<string, Doc>>>([['_system', new Map()]]);
   readonly requests: { method: string; path: string }[] = [];
+  /** Every AQL query received, as sent. */
+  readonly queries: { query: unknown; bindVars: unknown }[] = [];
+  readonly #cursors = new Map<string, Cursor>();
   readonly #server: Server;
   readonly #auth: string;
   #revision = 1;
@@ -28,6 +41,9 @@ export class ArangoPeer {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => this.#handle(req, res, Buffer.concat(chunks).toString('utf8')));
     });
+    // ArangoDB keeps idle connections for 300 s (--http.keep-alive-timeout); Node's 5 s default would
+    // close a client's pooled connection while the client still counts on it.
+    this.#server.keepAliveTimeout = 300_000;
   }
 
   async start(port = 0): Promise<this> {
@@ -97,6 +113,20 @@ export class ArangoPeer {
         ...(collection[2] ? { count: docs.size } : {}),
       });
     }
+    if (path === '/_api/cursor' && method === 'POST') {
+      return this.#query(db, JSON.parse(body) as Record<string, unknown>, send, fail);
+    }
+    const cursor = /^\/_api\/cursor\/([^/]+)$/.exec(path);
+    if (cursor && (method === 'POST' || method === 'PUT' || method === 'DELETE')) {
+      const id = decodeURIComponent(cursor[1]!);
+      const open = this.#cursors.get(id);
+      if (!open) return fail(404, 1600, 'cursor not found');
+      if (method === 'DELETE') {
+        this.#cursors.delete(id);
+        return send(202, { id, error: false, code: 202 });
+      }
+      return send(200, this.#batch(id, open, 200));
+    }
     const documents = /^\/_api\/document\/([^/]+)$/.exec(path);
     if (documents && method === 'POST') {
       const name = decodeURIComponent(documents[1]!);
@@ -105,6 +135,72 @@ export class ArangoPeer {
       return this.#insert(name, docs, JSON.parse(body) as Doc | Doc[], url.searchParams, send);
     }
     return fail(405, 405, `method ${method} not supported on ${path}`);
+  }
+
+  /** POST /_api/cursor: runs the query and answers its first batch, keeping the rest under an id. */
+  #query(
+    db: Map<string, Map<string, Doc>>,
+    request: Record<string, unknown>,
+    send: (code: number, body: unknown) => void,
+    fail: (code: number, errorNum: number, errorMessage: string) => void,
+  ): void {
+    this.queries.push({ query: request.query, bindVars: request.bindVars });
+    const batchSize = request.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
+      return fail(400, 10, 'expecting non-zero value for <batchSize>');
+    }
+    const started = performance.now();
+    let run;
+    try {
+      run = runAql(request.query, request.bindVars, db);
+    } catch (error) {
+      if (error instanceof AqlError) return fail(error.code, error.errorNum, error.message);
+      throw error;
+    }
+    const extra = {
+      warnings: [],
+      stats: {
+        writesExecuted: 0,
+        writesIgnored: 0,
+        scannedFull: run.scannedFull,
+        scannedIndex: 0,
+        cursorsCreated: 0,
+        cursorsRearmed: 0,
+        cacheHits: 0,
+        cacheMisses: 0,
+        filtered: 0,
+        httpRequests: 0,
+        executionTime: (performance.now() - started) / 1000,
+        peakMemoryUsage: 0,
+        intermediateCommits: 0,
+      },
+    };
+    const open: Cursor = {
+      rest: run.result,
+      batchSize,
+      count: request.count === true ? run.result.length : undefined,
+      extra,
+    };
+    const id = String((this.#revision += 1));
+    send(201, this.#batch(id, open, 201));
+  }
+
+  /** The next batch of a cursor in ArangoDB's shape; an id only while more batches remain. */
+  #batch(id: string, cursor: Cursor, code: number): Record<string, unknown> {
+    const result = cursor.rest.splice(0, cursor.batchSize);
+    const hasMore = cursor.rest.length > 0;
+    if (hasMore) this.#cursors.set(id, cursor);
+    else this.#cursors.delete(id);
+    return {
+      result,
+      hasMore,
+      ...(hasMore ? { id } : {}),
+      ...(cursor.count === undefined ? {} : { count: cursor.count }),
+      cached: false,
+      extra: cursor.extra,
+      error: false,
+      code,
+    };
   }
 
   #insert(

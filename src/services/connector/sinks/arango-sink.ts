@@ -7,6 +7,7 @@ import {
   type MarketRecord,
 } from '../../../protocol/index.ts';
 import type { ArangoOptions } from '../options.ts';
+import { arangoCollectionStats } from './arango-stats.ts';
 import {
   checkCollectionName,
   lastPerKey,
@@ -17,6 +18,7 @@ import {
 
 const DATABASE_NOT_FOUND = 1228;
 const DUPLICATE_NAME = 1207;
+const COLLECTION_NOT_FOUND = 1203;
 
 interface DocumentResult {
   error?: boolean;
@@ -27,7 +29,7 @@ interface DocumentResult {
 /**
  * Collections in ArangoDB (the seed's storage) through arangojs: one document collection per
  * collection, `_key` = the natural key, written with overwriteMode "replace" so a replay is an upsert.
- * Coverage and gaps need AQL; this adapter reports the count only.
+ * Stats (count, coverage, gaps) are computed in the database with AQL (arango-stats.ts).
  */
 export class ArangoSink implements CollectionSink {
   readonly kind = 'arango';
@@ -83,17 +85,22 @@ export class ArangoSink implements CollectionSink {
 
   async stats(collection: string): Promise<CollectionStats> {
     const name = checkCollectionName(collection);
-    const count = await this.#run(`count ${name}`, () => this.#db.collection(name).count());
-    return {
-      name,
-      kind: this.#kinds.get(name) ?? 'candle',
-      rows: count.count,
-      firstTime: undefined,
-      lastTime: undefined,
-      gaps: [],
-      missing: 0,
-      gapsKnown: false,
-    };
+    try {
+      return await arangoCollectionStats(
+        <T>(action: string, query: string, bindVars: Record<string, unknown>) =>
+          this.#run(action, async () => (await this.#db.query<T>(query, bindVars)).all()),
+        name,
+        this.#kinds.get(name),
+      );
+    } catch (error) {
+      const errorNum = (error as { cause?: { errorNum?: unknown } }).cause?.errorNum;
+      if (errorNum !== COLLECTION_NOT_FOUND) throw error;
+      throw new StreamForgeError(
+        ErrorCodes.INVALID_CONFIG,
+        `no collection named "${name}" in ArangoDB database ${this.#options.database}: check the name (lower case) and ARANGO_DB`,
+        { cause: error },
+      );
+    }
   }
 
   close(): Promise<void> {

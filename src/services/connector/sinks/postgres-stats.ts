@@ -61,7 +61,7 @@ async function candleGaps(client: SqlExecutor, table: string): Promise<Collectio
          (extract(epoch from lead(open_time) over w) * 1000)::bigint as before
        from ${table} window w as (partition by symbol, interval order by open_time)) g
      where before - after > ${STEP_SQL}
-     order by symbol, interval, after`,
+     order by g.symbol, g.interval, g.after`,
   );
   return result.rows.map((r) => {
     const step = intervalMs(r.interval as CandleInterval);
@@ -76,7 +76,7 @@ async function tradeGaps(client: SqlExecutor, table: string): Promise<Collection
     `select symbol, after::text, before::text from (
        select symbol, trade_id as after, lead(trade_id) over (partition by symbol order by trade_id) as before
        from ${table}) g
-     where before - after > 1 order by symbol, after`,
+     where before - after > 1 order by g.symbol, g.after`,
   );
   return result.rows.map((r) => ({
     symbol: r.symbol,

@@ -20,7 +20,7 @@ export interface CollectionStats {
   readonly gaps: readonly CollectionGap[];
   /** Candles or trade ids missing inside the covered range (sum over all gaps). */
   readonly missing: number;
-  /** False when the sink cannot compute gaps (ArangoDB adapter: count only). */
+  /** False when the sink cannot compute gaps; every sink computes them now (kept for `--json` readers). */
   readonly gapsKnown: boolean;
 }
 

@@ -1,0 +1,96 @@
+// `streamforge collection <name>` as a user runs it, against an ArangoDB-backed collection (ARANGO_URL):
+// row count, coverage and the gap, in text and as JSON.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import type { CandleRecord } from '../../src/protocol/index.ts';
+import { ArangoSink } from '../../src/services/connector/index.ts';
+import { ArangoPeer } from '../support/arango-peer/arango-peer.ts';
+import { CLI } from '../services/dummy/dummy-harness.ts';
+
+const T0 = Date.UTC(2024, 7, 1);
+
+const candle = (minute: number): CandleRecord => ({
+  kind: 'candle',
+  symbol: 'BTCUSDT',
+  interval: '1m',
+  open_time: T0 + minute * 60_000,
+  close_time: T0 + minute * 60_000 + 59_999,
+  open: '1.00',
+  high: '2.00',
+  low: '0.50',
+  close: '1.50',
+  volume: '10.00000000',
+  quote_volume: '15.00000000',
+  trades: 3,
+  taker_buy_base_volume: '5.00000000',
+  taker_buy_quote_volume: '7.50000000',
+});
+
+describe('streamforge collection', () => {
+  let peer: ArangoPeer;
+  const name = 'btcusdt_api_candles_1m_2024_08_01';
+
+  const collection = async (args: string[]) => {
+    const child = spawn(process.execPath, [CLI, 'collection', ...args], {
+      env: {
+        PATH: process.env.PATH,
+        ARANGO_URL: peer.url,
+        ARANGO_DB: 'market',
+        ARANGO_USER: 'loader',
+        ARANGO_PASSWORD: 'secret',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    return { code, stdout, stderr };
+  };
+
+  before(async () => {
+    peer = await new ArangoPeer({ user: 'loader', password: 'secret' }).start();
+    const sink = new ArangoSink({ url: peer.url, database: 'market', user: 'loader', password: 'secret' });
+    await sink.ensureCollection({ name, kind: 'candle' });
+    // 00:00–00:59 without 00:10–00:14: 55 candles, one gap of 5.
+    const minutes = Array.from({ length: 60 }, (_, m) => m).filter((m) => m < 10 || m > 14);
+    await sink.upsert(name, minutes.map(candle));
+    await sink.close();
+  });
+  after(() => peer.close());
+
+  it('shows an ArangoDB collection’s rows, coverage and gap', async () => {
+    const run = await collection([name]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.stdout.trimEnd().split('\n'), [
+      `collection  ${name} (candles)`,
+      'rows        55',
+      'covers      2024-08-01T00:00:00.000Z … 2024-08-01T00:59:00.000Z',
+      'gaps        5 candles missing',
+      '  BTCUSDT  after 2024-08-01T00:09:00.000Z  before 2024-08-01T00:15:00.000Z  (5 missing)',
+    ]);
+  });
+
+  it('--json prints the same stats as JSON', async () => {
+    const run = await collection([name, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      name,
+      kind: 'candle',
+      rows: 55,
+      firstTime: T0,
+      lastTime: T0 + 59 * 60_000,
+      gaps: [{ symbol: 'BTCUSDT', after: T0 + 9 * 60_000, before: T0 + 15 * 60_000, missing: 5 }],
+      missing: 5,
+      gapsKnown: true,
+    });
+  });
+
+  it('names a collection that does not exist and exits 2', async () => {
+    const run = await collection(['btcusdt_nothing']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /no collection named "btcusdt_nothing"/);
+  });
+});

@@ -102,6 +102,8 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
           groupId,
           startOffset: 'earliest',
           batchSize: options.batchSize,
+          // One chunk running and one waiting per partition (three by default) is enough to keep the sink busy.
+          maxBufferedRecords: options.batchSize * 6,
           maxRetries: options.maxRetries,
           minBytes: 1,
           maxWaitMs: 500,

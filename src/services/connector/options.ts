@@ -25,7 +25,10 @@ export interface ConnectorOptions {
   readonly dataDir: string | undefined;
   /** ARANGO_URL and friends: store collections in ArangoDB instead. */
   readonly arango: ArangoOptions | undefined;
-  /** CONNECTOR_BATCH_SIZE: records taken per poll and upserted per partition at once; default 5000. */
+  /**
+   * CONNECTOR_BATCH_SIZE: most records upserted per partition at once; default 20000. Each write is a
+   * transaction (a WAL flush): bench/pipeline stores 1M rows about twice as fast at 20000 as at 5000.
+   */
   readonly batchSize: number;
   /** DATA_TOPIC_PARTITIONS: partitions when the connector creates the topic first; default 3. */
   readonly partitions: number;
@@ -61,7 +64,7 @@ export function readConnectorOptions(env: Env): ConnectorOptions {
             user: readString(env, 'ARANGO_USER', 'root'),
             password: env.ARANGO_PASSWORD ?? '',
           }),
-    batchSize: readInteger(env, 'CONNECTOR_BATCH_SIZE', 5000, 1),
+    batchSize: readInteger(env, 'CONNECTOR_BATCH_SIZE', 20_000, 1),
     partitions: readInteger(env, 'DATA_TOPIC_PARTITIONS', 3, 1),
     upsertMethod:
       method === undefined

@@ -157,9 +157,11 @@ async function copyFloor(all: MarketRecord[]): Promise<number> {
 
 /** Drops what a round created: 1M-record topics and tables pile up otherwise. */
 async function cleanUp(): Promise<void> {
-  for (const table of tables.splice(0))
-    await db.query(`drop table if exists "${table}"`).catch(() => undefined);
-  await db.query(`delete from streamforge_collections where name like 'bench_%'`).catch(() => undefined);
+  const dropped = tables.splice(0);
+  for (const table of dropped) await db.query(`drop table if exists "${table}"`).catch(() => undefined);
+  await db
+    .query(`delete from streamforge_collections where name = any($1)`, [dropped])
+    .catch(() => undefined);
   await bus.deleteTopics(topics.splice(0)).catch(() => undefined);
 }
 

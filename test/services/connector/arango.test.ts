@@ -112,6 +112,25 @@ describe('ArangoDB adapter', () => {
     await sink.close();
   });
 
+  it('refuses to put trades into a collection of candles, naming the collection', async () => {
+    const sink = new ArangoSink(options());
+    await sink.ensureCollection({ name: 'btcusdt_candles_only', kind: 'candle' });
+    await sink.upsert('btcusdt_candles_only', [candle(0, '1.10')]);
+    const refused = await new ArangoSink(options())
+      .ensureCollection({ name: 'btcusdt_candles_only', kind: 'trade' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.ok(
+      isStreamForgeError(refused) && refused.code === ErrorCodes.INVALID_CONFIG && !refused.canRetry,
+      String(refused),
+    );
+    assert.match(refused.message, /"btcusdt_candles_only" holds candles, not trades/);
+    await sink.ensureCollection({ name: 'btcusdt_candles_only', kind: 'candle' });
+    await sink.close();
+  });
+
   it('reports an unreachable ArangoDB as a retryable outage and bad credentials as not retryable', async () => {
     const down = new ArangoSink({ ...options(), url: 'http://127.0.0.1:9' });
     const outage = await down.upsert('x', [candle(0, '1.0')]).then(

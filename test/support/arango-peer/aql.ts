@@ -34,6 +34,10 @@ interface Statement {
 
 const STATEMENTS: Statement[] = [
   {
+    text: `FOR d IN @@collection LIMIT 1 RETURN d.kind`,
+    run: (docs) => docs.slice(0, 1).map((d) => attr(d, 'kind')),
+  },
+  {
     text: `LET kinds = (FOR d IN @@collection LIMIT 1 RETURN d.kind)
       LET attribute = kinds[0] == "trade" ? "time" : "open_time"
       LET earliest = (FOR d IN @@collection SORT d[attribute] ASC LIMIT 1 RETURN d[attribute])

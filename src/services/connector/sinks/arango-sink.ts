@@ -7,7 +7,7 @@ import {
   type MarketRecord,
 } from '../../../protocol/index.ts';
 import type { ArangoOptions } from '../options.ts';
-import { arangoCollectionStats } from './arango-stats.ts';
+import { arangoCollectionStats, KIND_AQL } from './arango-stats.ts';
 import {
   checkCollectionName,
   lastPerKey,
@@ -65,6 +65,17 @@ export class ArangoSink implements CollectionSink {
         });
       }
     });
+    // ArangoDB has no catalog of kinds: the documents say what a collection holds (as PostgreSQL's
+    // streamforge_collections does), and trades must not land among candles.
+    const [existing] = await this.#run(`read the kind of ${name}`, async () =>
+      (await this.#db.query<MarketRecord['kind']>(KIND_AQL, { '@collection': name })).all(),
+    );
+    if (existing !== undefined && existing !== spec.kind) {
+      throw new StreamForgeError(
+        ErrorCodes.INVALID_CONFIG,
+        `collection "${name}" holds ${existing}s, not ${spec.kind}s: choose another COLLECTION_NAME`,
+      );
+    }
     this.#kinds.set(name, spec.kind);
   }
 

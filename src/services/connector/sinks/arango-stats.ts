@@ -19,6 +19,9 @@ export type AqlRunner = <T>(action: string, query: string, bindVars: Record<stri
  * so changing one here means teaching the peer the new shape.
  */
 
+/** The kind of the records a collection holds (any one document's), or nothing when it is empty. */
+export const KIND_AQL = `FOR d IN @@collection LIMIT 1 RETURN d.kind`;
+
 /**
  * Row count and time coverage. The kind comes from the documents themselves (every document carries
  * the record's `kind`), so a CLI process that never wrote the collection still knows it.

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { KafkaBus } from '../../src/bus/index.ts';
@@ -37,7 +37,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
 const kcat = spawnSync('kcat', ['-V'], { encoding: 'utf8' });
-if (kcat.error || kcat.status !== 0) {
+const kcatMissing = kcat.error !== undefined || kcat.status !== 0;
+if (kcatMissing) {
   console.error(
     'kcat is not installed: the Kafka floor of this benchmark needs it.\n' +
       '  Debian/Ubuntu: apt-get update && apt-get install -y kcat\n' +
@@ -74,9 +75,11 @@ function cli(command: string, env: Record<string, string>): ReturnType<typeof sp
   });
 }
 
-async function endToEnd(): Promise<{ ms: number; loaderMs: number; rows: number }> {
-  const queueId = `bench-pipeline-${suffix}`;
-  const collection = `bench_pipeline_${suffix}`;
+async function endToEnd(round: number): Promise<{ ms: number; loaderMs: number; rows: number }> {
+  // Names of its own each round: Kafka deletes topics in the background, so a name reused at once
+  // could meet the previous round's records and end-of-stream markers.
+  const queueId = `bench-pipeline-${suffix}-${round}`;
+  const collection = `bench_pipeline_${suffix}_${round}`;
   const control = `${queueId}.control`;
   const events = `${queueId}.events`;
   const data = `${queueId}.data`;
@@ -110,14 +113,17 @@ async function endToEnd(): Promise<{ ms: number; loaderMs: number; rows: number 
   return { ms, loaderMs, rows: Number(count.rows[0]!.n) };
 }
 
-async function kcatFloor(all: MarketRecord[]): Promise<number | undefined> {
-  if (kcat.error || kcat.status !== 0) return undefined;
-  const topic = `bench-kcat-${suffix}`;
+/** kcat's input, written once for every round: `key<TAB>value` lines of the same records. */
+function writeKcatInput(all: MarketRecord[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'sf-bench-')), 'records.txt');
+  writeFileSync(file, all.map((r) => `${recordKey(r)}\t${JSON.stringify(r)}\n`).join(''));
+  return file;
+}
+
+async function kcatFloor(file: string, round: number): Promise<number> {
+  const topic = `bench-kcat-${suffix}-${round}`;
   topics.push(topic);
   await bus.createTopics([{ name: topic, partitions }]);
-  const dir = mkdtempSync(join(tmpdir(), 'sf-bench-'));
-  const file = join(dir, 'records.txt');
-  writeFileSync(file, all.map((r) => `${recordKey(r)}\t${JSON.stringify(r)}\n`).join(''));
   const started = performance.now();
   // Same guarantees as the loader's producer: idempotent, acks from all in-sync replicas.
   const run = spawnSync(
@@ -140,16 +146,14 @@ async function kcatFloor(all: MarketRecord[]): Promise<number | undefined> {
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const ms = performance.now() - started;
-  rmSync(dir, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(`kcat exited ${run.status}`);
   return ms;
 }
 
-async function copyFloor(all: MarketRecord[]): Promise<number> {
-  const table = `bench_copy_${suffix}`;
+async function copyFloor(text: string, round: number): Promise<number> {
+  const table = `bench_copy_${suffix}_${round}`;
   tables.push(table);
   for (const sql of createTableSql('candle', table)) await db.query(sql);
-  const text = copyText(all);
   const started = performance.now();
   await db.copyFrom(`copy "${table}" from stdin`, text);
   return performance.now() - started;
@@ -177,21 +181,24 @@ async function settle(): Promise<void> {
   await sleep(5000);
 }
 
+let kcatInput: string | undefined;
 try {
   await bus.connect();
   console.log(
     `# bench/pipeline: ${fmt(records)} synthetic 1m candles, ${partitions} partitions, ${rounds} rounds, broker ${bootstrap}, ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
   );
   const all = await syntheticRecords();
+  kcatInput = kcatMissing ? undefined : writeKcatInput(all);
+  const copyInput = copyText(all);
   const e2eRates: number[] = [];
   const kcatRates: number[] = [];
   const copyRates: number[] = [];
   for (let round = 1; round <= rounds; round += 1) {
     await settle();
-    const e2e = await endToEnd();
+    const e2e = await endToEnd(round);
     if (e2e.rows !== records) throw new Error(`the collection holds ${e2e.rows} rows, not ${records}`);
-    const kcatMs = await kcatFloor(all);
-    const copyMs = await copyFloor(all);
+    const kcatMs = kcatInput === undefined ? undefined : await kcatFloor(kcatInput, round);
+    const copyMs = await copyFloor(copyInput, round);
     await cleanUp();
     e2eRates.push(rate(records, e2e.ms));
     if (kcatMs !== undefined) kcatRates.push(rate(records, kcatMs));
@@ -222,6 +229,7 @@ try {
     `ratio        end to end / slower floor   ${(endToEndRate / slower).toFixed(2)}  (target ≥ 0.50; ≥ 50,000 records/s: ${endToEndRate >= 50_000 ? 'met' : 'not met'})`,
   );
 } finally {
+  if (kcatInput !== undefined) rmSync(dirname(kcatInput), { recursive: true, force: true });
   await cleanUp();
   await db.close();
   await bus.close();

@@ -1,13 +1,11 @@
 // `streamforge collection <name>` as a user runs it, against an ArangoDB-backed collection (ARANGO_URL):
 // row count, coverage and the gap, in text and as JSON.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import type { CandleRecord } from '../../src/protocol/index.ts';
 import { ArangoSink } from '../../src/services/connector/index.ts';
 import { ArangoPeer } from '../support/arango-peer/arango-peer.ts';
-import { CLI } from '../services/dummy/dummy-harness.ts';
+import { startCli } from '../support/cli.ts';
 
 const T0 = Date.UTC(2024, 7, 1);
 
@@ -33,21 +31,13 @@ describe('streamforge collection', () => {
   const name = 'btcusdt_api_candles_1m_2024_08_01';
 
   const collection = async (args: string[]) => {
-    const child = spawn(process.execPath, [CLI, 'collection', ...args], {
-      env: {
-        PATH: process.env.PATH,
-        ARANGO_URL: peer.url,
-        ARANGO_DB: 'market',
-        ARANGO_USER: 'loader',
-        ARANGO_PASSWORD: 'secret',
-      },
+    const cli = startCli(['collection', ...args], {
+      ARANGO_URL: peer.url,
+      ARANGO_DB: 'market',
+      ARANGO_USER: 'loader',
+      ARANGO_PASSWORD: 'secret',
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const [code] = (await once(child, 'exit')) as [number];
-    return { code, stdout, stderr };
+    return { code: await cli.exit, output: cli.output() };
   };
 
   before(async () => {
@@ -63,8 +53,8 @@ describe('streamforge collection', () => {
 
   it('shows an ArangoDB collection’s rows, coverage and gap', async () => {
     const run = await collection([name]);
-    assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(run.stdout.trimEnd().split('\n'), [
+    assert.equal(run.code, 0, run.output);
+    assert.deepEqual(run.output.trimEnd().split('\n'), [
       `collection  ${name} (candles)`,
       'rows        55',
       'covers      2024-08-01T00:00:00.000Z … 2024-08-01T00:59:00.000Z',
@@ -75,8 +65,8 @@ describe('streamforge collection', () => {
 
   it('--json prints the same stats as JSON', async () => {
     const run = await collection([name, '--json']);
-    assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(JSON.parse(run.stdout), {
+    assert.equal(run.code, 0, run.output);
+    assert.deepEqual(JSON.parse(run.output), {
       name,
       kind: 'candle',
       rows: 55,
@@ -91,6 +81,6 @@ describe('streamforge collection', () => {
   it('names a collection that does not exist and exits 2', async () => {
     const run = await collection(['btcusdt_nothing']);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /no collection named "btcusdt_nothing"/);
+    assert.match(run.output, /no collection named "btcusdt_nothing"/);
   });
 });

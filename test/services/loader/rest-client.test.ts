@@ -8,10 +8,13 @@ import { BinanceRestClient, type RestNotice } from '../../../src/services/loader
 import { ApiCandlesSource } from '../../../src/services/loader/sources/api-candles.ts';
 import { BinancePeer } from '../../support/binance-peer/binance-peer.ts';
 
+/** The peer's weight window, short so a test can fill one and see the next. */
+const WINDOW_MS = 1000;
+
 describe('Binance REST client', () => {
   let peer: BinancePeer;
   before(async () => {
-    peer = await new BinancePeer({ weightLimit: 100, weightWindowMs: 1000 }).start();
+    peer = await new BinancePeer({ weightLimit: 100, weightWindowMs: WINDOW_MS }).start();
   });
   after(() => peer.close());
 
@@ -27,11 +30,11 @@ describe('Binance REST client', () => {
 
   it('stays within the weight budget of X-MBX-USED-WEIGHT-1M instead of running into 429', async () => {
     const notices: RestNotice[] = [];
-    const rest = client(notices, { weightLimit: 100, weightWindowMs: 1000 });
+    const rest = client(notices, { weightLimit: 100, weightWindowMs: WINDOW_MS });
     const before = peer.faultsServed.length;
     // Start just after a window opens: 60 requests that straddled a window boundary could split into
     // two windows below the budget each, and the test failed now and then without a fault.
-    await setTimeout(1000 - (Date.now() % 1000) + 5);
+    await setTimeout(WINDOW_MS - (Date.now() % WINDOW_MS) + 5);
     for (let i = 0; i < 60; i += 1) await rest.get('/api/v3/klines', klines, 2);
     assert.ok(
       notices.some((n) => n.kind === 'budget'),

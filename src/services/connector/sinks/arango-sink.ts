@@ -7,8 +7,9 @@ import {
   type MarketRecord,
 } from '../../../protocol/index.ts';
 import type { ArangoOptions } from '../options.ts';
-import { arangoCollectionStats, KIND_AQL } from './arango-stats.ts';
+import { arangoCollectionStats, KIND_AQL, type AqlRunner } from './arango-stats.ts';
 import {
+  checkCollectionKind,
   checkCollectionName,
   lastPerKey,
   type CollectionSink,
@@ -36,6 +37,10 @@ export class ArangoSink implements CollectionSink {
   readonly #options: ArangoOptions;
   readonly #db: Database;
   readonly #kinds = new Map<string, MarketRecord['kind']>();
+
+  /** Runs one AQL statement and reads every batch of its cursor. */
+  readonly #aql: AqlRunner = <T>(action: string, query: string, bindVars: Record<string, unknown>) =>
+    this.#run(action, async () => (await this.#db.query<T>(query, bindVars)).all());
 
   constructor(options: ArangoOptions) {
     this.#options = options;
@@ -65,17 +70,11 @@ export class ArangoSink implements CollectionSink {
         });
       }
     });
-    // ArangoDB has no catalog of kinds: the documents say what a collection holds (as PostgreSQL's
-    // streamforge_collections does), and trades must not land among candles.
-    const [existing] = await this.#run(`read the kind of ${name}`, async () =>
-      (await this.#db.query<MarketRecord['kind']>(KIND_AQL, { '@collection': name })).all(),
-    );
-    if (existing !== undefined && existing !== spec.kind) {
-      throw new StreamForgeError(
-        ErrorCodes.INVALID_CONFIG,
-        `collection "${name}" holds ${existing}s, not ${spec.kind}s: choose another COLLECTION_NAME`,
-      );
-    }
+    // ArangoDB has no catalog of kinds (PostgreSQL has streamforge_collections): the documents say.
+    const [existing] = await this.#aql<MarketRecord['kind']>(`read the kind of ${name}`, KIND_AQL, {
+      '@collection': name,
+    });
+    checkCollectionKind(spec, existing);
     this.#kinds.set(name, spec.kind);
   }
 
@@ -97,12 +96,7 @@ export class ArangoSink implements CollectionSink {
   async stats(collection: string): Promise<CollectionStats> {
     const name = checkCollectionName(collection);
     try {
-      return await arangoCollectionStats(
-        <T>(action: string, query: string, bindVars: Record<string, unknown>) =>
-          this.#run(action, async () => (await this.#db.query<T>(query, bindVars)).all()),
-        name,
-        this.#kinds.get(name),
-      );
+      return await arangoCollectionStats(this.#aql, name, this.#kinds.get(name));
     } catch (error) {
       const errorNum = (error as { cause?: { errorNum?: unknown } }).cause?.errorNum;
       if (errorNum !== COLLECTION_NOT_FOUND) throw error;

@@ -98,23 +98,14 @@ export async function arangoCollectionStats(
   const [summary] = await run<Summary>(`summarize ${name}`, SUMMARY_AQL, bind);
   const kind = summary?.kind ?? knownKind ?? 'candle';
   const rows = summary?.rows ?? 0;
-  let gaps: CollectionGap[] = [];
-  if (rows > 0 && kind === 'candle') {
-    const found = await run<GapRow>(`find gaps in ${name}`, CANDLE_GAPS_AQL, { ...bind, steps: STEPS });
-    gaps = found.map((r) => {
-      const step = r.interval === undefined ? undefined : intervalMs(r.interval);
-      const missing = step === undefined ? 1 : (r.before - r.after) / step - 1;
-      return { symbol: r.symbol, after: r.after, before: r.before, missing };
-    });
-  } else if (rows > 0) {
-    const found = await run<GapRow>(`find gaps in ${name}`, TRADE_GAPS_AQL, bind);
-    gaps = found.map((r) => ({
-      symbol: r.symbol,
-      after: r.after,
-      before: r.before,
-      missing: r.before - r.after - 1,
-    }));
-  }
+  // A candle gap is counted in intervals (a month: 1, as postgres-stats.ts counts it), a trade gap in ids.
+  const [query, gapBind] =
+    kind === 'candle' ? [CANDLE_GAPS_AQL, { ...bind, steps: STEPS }] : [TRADE_GAPS_AQL, bind];
+  const found = rows === 0 ? [] : await run<GapRow>(`find gaps in ${name}`, query, gapBind);
+  const gaps: CollectionGap[] = found.map(({ symbol, interval, after, before }) => {
+    const step = interval === undefined ? 1 : intervalMs(interval);
+    return { symbol, after, before, missing: step === undefined ? 1 : (before - after) / step - 1 };
+  });
   return {
     name,
     kind,

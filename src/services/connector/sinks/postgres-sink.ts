@@ -1,4 +1,4 @@
-import { ErrorCodes, StreamForgeError, recordKey, type MarketRecord } from '../../../protocol/index.ts';
+import { recordKey, type MarketRecord } from '../../../protocol/index.ts';
 import { migrate, type SqlClient } from '../../../store/index.ts';
 import { collectionStats } from './postgres-stats.ts';
 import {
@@ -11,6 +11,7 @@ import {
   valuesInsert,
 } from './postgres-sql.ts';
 import {
+  checkCollectionKind,
   checkCollectionName,
   lastPerKey,
   type CollectionSink,
@@ -67,13 +68,7 @@ export class PostgresSink implements CollectionSink {
         `select kind from streamforge_collections where name = $1`,
         [name],
       );
-      const existing = known.rows[0]?.kind;
-      if (existing !== undefined && existing !== spec.kind) {
-        throw new StreamForgeError(
-          ErrorCodes.INVALID_CONFIG,
-          `collection "${name}" holds ${existing}s, not ${spec.kind}s: choose another COLLECTION_NAME`,
-        );
-      }
+      checkCollectionKind(spec, known.rows[0]?.kind);
       for (const sql of createTableSql(spec.kind, name)) await tx.query(sql);
       await tx.query(
         `insert into streamforge_collections (name, kind, symbol, interval) values ($1, $2, $3, $4)

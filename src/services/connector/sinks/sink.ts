@@ -59,6 +59,18 @@ export function checkCollectionName(name: string): string {
   return name;
 }
 
+/**
+ * Refuses a collection that already holds the other kind of record (`existing`, undefined when it is
+ * new or empty): trades must not land among candles.
+ */
+export function checkCollectionKind(spec: CollectionSpec, existing: string | undefined): void {
+  if (existing === undefined || existing === spec.kind) return;
+  throw new StreamForgeError(
+    ErrorCodes.INVALID_CONFIG,
+    `collection "${spec.name}" holds ${existing}s, not ${spec.kind}s: choose another COLLECTION_NAME`,
+  );
+}
+
 /** Keeps the last record of each natural key: one upsert statement may not touch a row twice. */
 export function lastPerKey<T>(records: readonly T[], key: (record: T) => string): T[] {
   const byKey = new Map<string, T>();

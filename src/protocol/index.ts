@@ -7,3 +7,4 @@ export * from './commands.ts';
 export * from './telemetry.ts';
 export * from './naming.ts';
 export * from './records.ts';
+export * from './canonical-records.ts';

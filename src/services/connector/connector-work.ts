@@ -10,6 +10,8 @@ import {
   dataTopic,
   errorMessage,
   parseMarketType,
+  readCanonicalCandle,
+  readCanonicalTrade,
   type MarketRecord,
   type MarketType,
 } from '../../protocol/index.ts';
@@ -84,6 +86,7 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
       const handler = defineBatchHandler({
         name: `${type.kind}s`,
         schema: Type.Union([recordSchema, EndOfStreamSchema]),
+        read: type.kind === 'candle' ? readCanonicalCandle : readCanonicalTrade,
         handle: async (batch) => {
           const records = batch.filter((i) => i.value.kind !== 'end').map((i) => i.value as MarketRecord);
           await sink.upsert(collection, records);

@@ -17,6 +17,10 @@ export class KafkaSubscription implements Subscription {
   readonly #brokers: string[];
   /** Leader epochs seen per partition; OffsetCommit carries them (KIP-320). */
   readonly #epochs = new Map<string, number>();
+  /** The last message's partition and epoch: messages come in runs per partition, so #epochs changes rarely. */
+  #lastTopic = '';
+  #lastPartition = -1;
+  #lastEpoch = -1;
   /** Records fetched but not yet polled. The stream is paused while this holds MAX_BUFFERED or more. */
   #buffer: BusRecord[] = [];
   #wake: (() => void) | undefined;
@@ -91,10 +95,16 @@ export class KafkaSubscription implements Subscription {
   }
 
   #toRecord(message: RawMessage): BusRecord {
-    this.#epochs.set(partitionKey(message.topic, message.partition), message.leaderEpoch);
+    const { topic, partition, leaderEpoch } = message;
+    if (partition !== this.#lastPartition || leaderEpoch !== this.#lastEpoch || topic !== this.#lastTopic) {
+      this.#epochs.set(partitionKey(topic, partition), leaderEpoch);
+      this.#lastTopic = topic;
+      this.#lastPartition = partition;
+      this.#lastEpoch = leaderEpoch;
+    }
     return {
-      topic: message.topic,
-      partition: message.partition,
+      topic,
+      partition,
       offset: message.offset,
       key: message.key ?? null,
       value: message.value ?? null,

@@ -1,0 +1,53 @@
+// patches/@platformatic+kafka+2.12.1.patch encodes a produce batch's records into one buffer. These
+// tests read its output back with the client's own decoder, and fail when the patch is not applied
+// (postinstall runs patch-package).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Reader, createRecordsBatch, readRecordsBatch, type MessageRecord } from '@platformatic/kafka';
+
+const first = 1_754_202_651_997n;
+
+function messages(count: number): MessageRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    key: i % 7 === 0 ? undefined : i % 11 === 0 ? Buffer.alloc(0) : Buffer.from(`BTCUSDT:1m:${i}`),
+    // Sizes around the one- and two-byte varint limits (63, 8191 with zigzag) and beyond.
+    value: i % 13 === 0 ? Buffer.alloc(0) : Buffer.alloc([10, 63, 64, 8191, 8192, 70_000][i % 6]!, i % 256),
+    headers: i % 5 === 0 ? new Map([[Buffer.from('h'), Buffer.from(`v${i}`)]]) : new Map(),
+    topic: 't',
+    partition: 0,
+    // Deltas of either sign, small and large.
+    timestamp: first + BigInt(i % 3 === 0 ? -i : i * 1_003),
+  }));
+}
+
+describe('produce record batch encoding (patched @platformatic/kafka)', () => {
+  it('reads back every key, value, header, offset and timestamp delta, to the last byte', () => {
+    const sent = messages(3000);
+    const bytes = createRecordsBatch(sent, { producerId: 7n, producerEpoch: 1 }).buffer;
+    const reader = Reader.from(bytes);
+    const batch = readRecordsBatch(reader);
+    assert.equal(reader.position, bytes.length);
+    assert.equal(batch.records.length, sent.length);
+    assert.equal(batch.lastOffsetDelta, sent.length - 1);
+    batch.records.forEach((record, i) => {
+      const message = sent[i]!;
+      assert.equal(record.offsetDelta, i);
+      assert.equal(BigInt(record.timestampDelta), message.timestamp! - first);
+      assert.deepEqual(record.key ?? undefined, message.key, `key of record ${i}`);
+      assert.deepEqual(record.value ?? undefined, message.value, `value of record ${i}`);
+      assert.deepEqual(
+        record.headers.map(([k, v]) => [String(k), String(v)]),
+        [...message.headers!].map(([k, v]) => [k.toString(), v.toString()]),
+      );
+    });
+  });
+
+  it('puts the records of a batch into one buffer (the patch is applied)', () => {
+    const batch = createRecordsBatch(messages(3000), {});
+    // Unpatched, each record adds several buffers to the batch: thousands here.
+    assert.ok(
+      batch.dynamicBuffer.buffers.length < 20,
+      `${batch.dynamicBuffer.buffers.length} buffers: run "npm install" so that patch-package applies patches/`,
+    );
+  });
+});

@@ -42,6 +42,17 @@ describe('produce record batch encoding (patched @platformatic/kafka)', () => {
     });
   });
 
+  // Regression: the unpatched client wrote a delta past 2^31 ms (about 25 days) as a different number.
+  it('keeps timestamp deltas past 2^31 ms', () => {
+    const days = (n: number): bigint => BigInt(n * 86_400_000);
+    const sent = [0, 30, 400].map((n) => ({ ...messages(1)[0]!, timestamp: first + days(n) }));
+    const batch = readRecordsBatch(Reader.from(createRecordsBatch(sent, {}).buffer));
+    assert.deepEqual(
+      batch.records.map((r) => BigInt(r.timestampDelta)),
+      [0n, days(30), days(400)],
+    );
+  });
+
   it('puts the records of a batch into one buffer (the patch is applied)', () => {
     const batch = createRecordsBatch(messages(3000), {});
     // Unpatched, each record adds several buffers to the batch: thousands here.

@@ -130,6 +130,16 @@ for (const target of busesUnderTest()) {
       await bus.deleteTopics([topic]);
     });
 
+    it('takes one produce of 1.5 MB for a single partition, over Kafka’s 1 MiB batch limit', async () => {
+      const topic = uniqueName('contract-large');
+      await bus.createTopics([{ name: topic }]);
+      await bus.produce(
+        Array.from({ length: 3000 }, (_, i) => ({ topic, key: `k${i}`, value: 'v'.repeat(500) })),
+      );
+      assert.deepEqual([...(await bus.endOffsets(topic))], [[0, 3000n]]);
+      await bus.deleteTopics([topic]);
+    });
+
     it('producing to a topic that does not exist fails', async () => {
       await assert.rejects(bus.produce([{ topic: uniqueName('contract-missing'), value: 'x' }]));
     });

@@ -5,6 +5,7 @@ import { toBuffer } from '../encoding.ts';
 import type { Bus, OutgoingRecord, SubscribeOptions, Subscription, TopicSpec } from '../types.ts';
 import { toBusError } from './errors.ts';
 import { KafkaSubscription } from './kafka-subscription.ts';
+import { splitIntoProduceCalls } from './produce-calls.ts';
 import { clientOptions, type KafkaConnectionOptions } from './options.ts';
 
 /** Most bytes one fetch returns per partition (see subscribe). */
@@ -43,19 +44,19 @@ export class KafkaBus implements Bus {
       acks: -1,
     });
     const producer = this.#producer;
-    await this.#run('produce', () =>
-      producer.send({
-        messages: records.map((r) => ({
-          topic: r.topic,
-          key: toBuffer(r.key) ?? undefined,
-          value: toBuffer(r.value) ?? undefined,
-          partition: r.partition,
-          headers: r.headers
-            ? new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]))
-            : undefined,
-        })),
-      }),
-    );
+    const messages = records.map((r) => ({
+      topic: r.topic,
+      key: toBuffer(r.key) ?? undefined,
+      value: toBuffer(r.value) ?? undefined,
+      partition: r.partition,
+      headers: r.headers
+        ? new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]))
+        : undefined,
+    }));
+    // One call after the other: a partition's records keep their order across calls.
+    for (const call of splitIntoProduceCalls(messages)) {
+      await this.#run('produce', () => producer.send({ messages: call }));
+    }
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {

@@ -17,12 +17,6 @@ export interface RecordProducerOptions {
   producer: string;
   /** Produce calls awaiting acknowledgement at once; default 4. Order does not matter: keys are unique. */
   maxInFlight?: number;
-  /**
-   * Bytes of keys and values one produce call may carry for one partition; default 1,000,000 (as
-   * librdkafka's batch.size). Kafka refuses a record batch over the topic's `max.message.bytes`
-   * (1 MiB by default), so a large batch bound for few partitions is split into several calls.
-   */
-  maxBatchBytes?: number;
   /** Retries of a batch the bus calls retryable (the producer is idempotent; the sink upserts). Default 5. */
   retries?: number;
   onRetry?: (message: string) => void;
@@ -67,38 +61,6 @@ export function encodeBatch(
   });
 }
 
-/** Per-record framing in a Kafka record batch (length, attributes, deltas, key and value lengths). */
-const RECORD_OVERHEAD_BYTES = 24;
-
-function byteLength(data: OutgoingRecord['key'] | OutgoingRecord['value']): number {
-  if (data === null || data === undefined) return 0;
-  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-}
-
-/**
- * Cuts encoded records into produce calls that each carry at most `maxBytes` for any one partition:
- * one call per partition batch would exceed the broker's limit on a topic with one partition.
- */
-export function splitByPartitionBytes(records: OutgoingRecord[], maxBytes: number): OutgoingRecord[][] {
-  const calls: OutgoingRecord[][] = [];
-  let call: OutgoingRecord[] = [];
-  const bytes = new Map<number, number>();
-  for (const record of records) {
-    const size = byteLength(record.key) + byteLength(record.value) + RECORD_OVERHEAD_BYTES;
-    const partition = record.partition ?? 0;
-    const used = bytes.get(partition) ?? 0;
-    if (used > 0 && used + size > maxBytes) {
-      calls.push(call);
-      call = [];
-      bytes.clear();
-    }
-    call.push(record);
-    bytes.set(partition, (bytes.get(partition) ?? 0) + size);
-  }
-  if (call.length > 0) calls.push(call);
-  return calls;
-}
-
 /**
  * Produces records keyed by natural key, batch by batch, several batches in flight, and counts what
  * each partition received so the end-of-stream marker can say it. A produce failure is never dropped:
@@ -127,15 +89,9 @@ export class RecordProducer {
     const { topic, partitions } = this.#o;
     const outgoing = encodeBatch(records, topic, partitions);
     for (const { partition } of outgoing) this.#perPartition[partition!]! += 1;
-    for (const call of splitByPartitionBytes(outgoing, this.#o.maxBatchBytes ?? 1_000_000)) {
-      await this.#sendCall(call);
-    }
-  }
-
-  async #sendCall(call: OutgoingRecord[]): Promise<void> {
-    const sending = this.#produce(call).then(
+    const sending = this.#produce(outgoing).then(
       () => {
-        this.#acked += call.length;
+        this.#acked += outgoing.length;
       },
       (error: unknown) => {
         this.#failure ??= error instanceof Error ? error : new Error(String(error));

@@ -1,44 +1,13 @@
-// The loader's producer on the real broker: a batch bound for one partition is split below Kafka's
-// message-size limit (regression: 5000 candles on a one-partition topic, the queue manager's default,
-// were refused with "message larger than the max message size").
+// The loader on the real broker with a one-partition topic (regression: 5000 candles, 1.7 MB for one
+// partition, were refused with "message larger than the max message size"; KafkaBus now cuts a
+// produce into calls the broker accepts, see test/bus/kafka/produce-calls.test.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KafkaBus, OutgoingRecord } from '../../../src/bus/index.ts';
+import type { KafkaBus } from '../../../src/bus/index.ts';
 import { dataTopic } from '../../../src/protocol/index.ts';
-import { splitByPartitionBytes } from '../../../src/services/loader/record-producer.ts';
 import { TestBackends } from '../../support/backends.ts';
 import { kafkaSkipReason, testKafka } from '../../support/kafka.ts';
 import { isolatedQueue, runLoader } from '../../support/market-jobs.ts';
-
-describe('splitByPartitionBytes', () => {
-  const record = (partition: number, bytes: number): OutgoingRecord => ({
-    topic: 't',
-    key: 'k',
-    value: 'v'.repeat(bytes - 1),
-    partition,
-  });
-
-  it('keeps every partition of a call within the byte limit, in order, losing nothing', () => {
-    const records = Array.from({ length: 100 }, (_, i) => record(i % 2, 100));
-    const calls = splitByPartitionBytes(records, 1000);
-    assert.deepEqual(calls.flat(), records);
-    for (const call of calls) {
-      for (const partition of [0, 1]) {
-        const bytes = call.filter((r) => r.partition === partition).length * (100 + 24);
-        assert.ok(bytes <= 1000, `${bytes} bytes for partition ${partition} in one call`);
-      }
-    }
-    assert.equal(calls.length, Math.ceil(50 / Math.floor(1000 / 124)));
-  });
-
-  it('sends a record larger than the limit alone rather than dropping it', () => {
-    const calls = splitByPartitionBytes([record(0, 10), record(0, 5000), record(0, 10)], 1000);
-    assert.deepEqual(
-      calls.map((c) => c.length),
-      [1, 1, 1],
-    );
-  });
-});
 
 describe('loader on a one-partition topic', { skip: kafkaSkipReason }, () => {
   let backends: TestBackends;

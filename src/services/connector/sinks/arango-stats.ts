@@ -1,13 +1,5 @@
-import {
-  CANDLE_INTERVALS,
-  intervalMs,
-  type CandleInterval,
-  type MarketRecord,
-} from '../../../protocol/index.ts';
-import type { CollectionGap, CollectionStats } from './sink.ts';
-
-/** At most this many gaps are listed; `missing` still counts them all (as postgres-stats.ts does). */
-const LISTED_GAPS = 20;
+import { CANDLE_INTERVALS, type CandleInterval, type MarketRecord } from '../../../protocol/index.ts';
+import { collectionGap, collectionStatsOf, gapStepMs, type CollectionStats } from './sink.ts';
 
 /** Runs one AQL statement and resolves to all of its results (every batch of the cursor). */
 export type AqlRunner = <T>(action: string, query: string, bindVars: Record<string, unknown>) => Promise<T[]>;
@@ -20,14 +12,14 @@ export type AqlRunner = <T>(action: string, query: string, bindVars: Record<stri
  */
 
 /** The kind of the records a collection holds (any one document's), or nothing when it is empty. */
-export const KIND_AQL = `FOR d IN @@collection LIMIT 1 RETURN d.kind`;
+export const KIND_AQL = 'FOR d IN @@collection LIMIT 1 RETURN d.kind';
 
 /**
  * Row count and time coverage. The kind comes from the documents themselves (every document carries
  * the record's `kind`), so a CLI process that never wrote the collection still knows it.
  */
 export const SUMMARY_AQL = `
-LET kinds = (FOR d IN @@collection LIMIT 1 RETURN d.kind)
+LET kinds = (${KIND_AQL})
 LET attribute = kinds[0] == "trade" ? "time" : "open_time"
 LET earliest = (FOR d IN @@collection SORT d[attribute] ASC LIMIT 1 RETURN d[attribute])
 LET latest = (FOR d IN @@collection SORT d[attribute] DESC LIMIT 1 RETURN d[attribute])
@@ -66,10 +58,8 @@ FOR d IN @@collection
     SORT symbol, after
     RETURN { symbol: symbol, after: after, before: before }`;
 
-/** Each interval's length in ms, as postgres-stats.ts's STEP_SQL: a month is a gap beyond 31 days. */
-const STEPS: Record<string, number> = Object.fromEntries(
-  CANDLE_INTERVALS.map((i) => [i, intervalMs(i) ?? 31 * 86_400_000]),
-);
+/** gapStepMs of every interval, for @steps. */
+const STEPS: Record<string, number> = Object.fromEntries(CANDLE_INTERVALS.map((i) => [i, gapStepMs(i)]));
 
 interface Summary {
   kind: MarketRecord['kind'] | null;
@@ -98,22 +88,17 @@ export async function arangoCollectionStats(
   const [summary] = await run<Summary>(`summarize ${name}`, SUMMARY_AQL, bind);
   const kind = summary?.kind ?? knownKind ?? 'candle';
   const rows = summary?.rows ?? 0;
-  // A candle gap is counted in intervals (a month: 1, as postgres-stats.ts counts it), a trade gap in ids.
   const [query, gapBind] =
     kind === 'candle' ? [CANDLE_GAPS_AQL, { ...bind, steps: STEPS }] : [TRADE_GAPS_AQL, bind];
   const found = rows === 0 ? [] : await run<GapRow>(`find gaps in ${name}`, query, gapBind);
-  const gaps: CollectionGap[] = found.map(({ symbol, interval, after, before }) => {
-    const step = interval === undefined ? 1 : intervalMs(interval);
-    return { symbol, after, before, missing: step === undefined ? 1 : (before - after) / step - 1 };
-  });
-  return {
-    name,
-    kind,
-    rows,
-    firstTime: summary?.firstTime ?? undefined,
-    lastTime: summary?.lastTime ?? undefined,
-    gaps: gaps.slice(0, LISTED_GAPS),
-    missing: gaps.reduce((sum, gap) => sum + gap.missing, 0),
-    gapsKnown: true,
-  };
+  return collectionStatsOf(
+    {
+      name,
+      kind,
+      rows,
+      firstTime: summary?.firstTime ?? undefined,
+      lastTime: summary?.lastTime ?? undefined,
+    },
+    found.map(({ symbol, interval, after, before }) => collectionGap(symbol, after, before, interval)),
+  );
 }

@@ -2,15 +2,17 @@ import {
   CANDLE_INTERVALS,
   ErrorCodes,
   StreamForgeError,
-  intervalMs,
   type CandleInterval,
 } from '../../../protocol/index.ts';
 import type { SqlExecutor } from '../../../store/index.ts';
 import { quoteIdent } from './postgres-sql.ts';
-import type { CollectionGap, CollectionStats } from './sink.ts';
-
-/** At most this many gaps are listed; `missing` still counts them all. */
-const LISTED_GAPS = 20;
+import {
+  collectionGap,
+  collectionStatsOf,
+  gapStepMs,
+  type CollectionGap,
+  type CollectionStats,
+} from './sink.ts';
 
 /** Row count, time coverage and holes of one collection, computed in the database. */
 export async function collectionStats(client: SqlExecutor, name: string): Promise<CollectionStats> {
@@ -32,16 +34,16 @@ export async function collectionStats(client: SqlExecutor, name: string): Promis
   );
   const row = summary.rows[0];
   const gaps = kind === 'candle' ? await candleGaps(client, table) : await tradeGaps(client, table);
-  return {
-    name,
-    kind,
-    rows: Number(row?.rows ?? 0),
-    firstTime: row?.first == null ? undefined : Number(row.first),
-    lastTime: row?.last == null ? undefined : Number(row.last),
-    gaps: gaps.slice(0, LISTED_GAPS),
-    missing: gaps.reduce((sum, gap) => sum + gap.missing, 0),
-    gapsKnown: true,
-  };
+  return collectionStatsOf(
+    {
+      name,
+      kind,
+      rows: Number(row?.rows ?? 0),
+      firstTime: row?.first == null ? undefined : Number(row.first),
+      lastTime: row?.last == null ? undefined : Number(row.last),
+    },
+    gaps,
+  );
 }
 
 interface GapRow {
@@ -51,8 +53,8 @@ interface GapRow {
   before: string;
 }
 
-/** Each interval's length in ms as SQL; a month counts as a gap only beyond 31 days. */
-const STEP_SQL = `case interval ${CANDLE_INTERVALS.map((i) => `when '${i}' then ${intervalMs(i) ?? 31 * 86_400_000}`).join(' ')} end`;
+/** gapStepMs of the row's interval, as SQL. */
+const STEP_SQL = `case interval ${CANDLE_INTERVALS.map((i) => `when '${i}' then ${gapStepMs(i)}`).join(' ')} end`;
 
 async function candleGaps(client: SqlExecutor, table: string): Promise<CollectionGap[]> {
   const result = await client.query<GapRow>(
@@ -63,12 +65,9 @@ async function candleGaps(client: SqlExecutor, table: string): Promise<Collectio
      where before - after > ${STEP_SQL}
      order by g.symbol, g.interval, g.after`,
   );
-  return result.rows.map((r) => {
-    const step = intervalMs(r.interval as CandleInterval);
-    const after = Number(r.after);
-    const before = Number(r.before);
-    return { symbol: r.symbol, after, before, missing: step === undefined ? 1 : (before - after) / step - 1 };
-  });
+  return result.rows.map((r) =>
+    collectionGap(r.symbol, Number(r.after), Number(r.before), r.interval as CandleInterval),
+  );
 }
 
 async function tradeGaps(client: SqlExecutor, table: string): Promise<CollectionGap[]> {
@@ -78,10 +77,5 @@ async function tradeGaps(client: SqlExecutor, table: string): Promise<Collection
        from ${table}) g
      where before - after > 1 order by g.symbol, g.after`,
   );
-  return result.rows.map((r) => ({
-    symbol: r.symbol,
-    after: Number(r.after),
-    before: Number(r.before),
-    missing: Number(r.before) - Number(r.after) - 1,
-  }));
+  return result.rows.map((r) => collectionGap(r.symbol, Number(r.after), Number(r.before)));
 }

@@ -1,4 +1,10 @@
-import { ErrorCodes, StreamForgeError, type MarketRecord } from '../../../protocol/index.ts';
+import {
+  ErrorCodes,
+  StreamForgeError,
+  intervalMs,
+  type CandleInterval,
+  type MarketRecord,
+} from '../../../protocol/index.ts';
 
 /** A named dataset of one record kind; the connector creates it before the first write. */
 export interface CollectionSpec {
@@ -30,6 +36,41 @@ export interface CollectionGap {
   readonly after: number;
   readonly before: number;
   readonly missing: number;
+}
+
+/** At most this many gaps are listed; `missing` still counts them all. */
+const LISTED_GAPS = 20;
+
+/** The longest step between neighbouring candles that is no gap: the interval; a month's (1M) 31 days. */
+export function gapStepMs(interval: CandleInterval): number {
+  return intervalMs(interval) ?? 31 * 86_400_000;
+}
+
+/**
+ * A hole between the neighbours `after` and `before`: candle open times of `interval` (a month gap
+ * counts 1 candle), or trade ids when there is no interval.
+ */
+export function collectionGap(
+  symbol: string,
+  after: number,
+  before: number,
+  interval?: CandleInterval,
+): CollectionGap {
+  const step = interval === undefined ? 1 : intervalMs(interval);
+  return { symbol, after, before, missing: step === undefined ? 1 : (before - after) / step - 1 };
+}
+
+/** The stats a sink measured, with the first gaps listed and all of them counted. */
+export function collectionStatsOf(
+  measured: Pick<CollectionStats, 'name' | 'kind' | 'rows' | 'firstTime' | 'lastTime'>,
+  gaps: readonly CollectionGap[],
+): CollectionStats {
+  return {
+    ...measured,
+    gaps: gaps.slice(0, LISTED_GAPS),
+    missing: gaps.reduce((sum, gap) => sum + gap.missing, 0),
+    gapsKnown: true,
+  };
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
-import { partitionKey } from '../encoding.ts';
 import type { BusRecord, PartitionPosition, PollOptions, Subscription, TopicPartition } from '../types.ts';
 import { toBusError } from './errors.ts';
 
@@ -15,12 +14,11 @@ export class KafkaSubscription implements Subscription {
   readonly #stream: MessagesStream<Buffer, Buffer, string, string>;
   readonly #grouped: boolean;
   readonly #brokers: string[];
-  /** Leader epochs seen per partition; OffsetCommit carries them (KIP-320). */
-  readonly #epochs = new Map<string, number>();
-  /** The last message's partition and epoch: messages come in runs per partition, so #epochs changes rarely. */
-  #lastTopic = '';
-  #lastPartition = -1;
-  #lastEpoch = -1;
+  /**
+   * Leader epochs seen, per topic and partition; OffsetCommit carries them (KIP-320). Two maps rather
+   * than one keyed by a `topic/partition` string: this is set for every record.
+   */
+  readonly #epochs = new Map<string, Map<number, number>>();
   /** Records fetched but not yet polled. The stream is paused while this holds MAX_BUFFERED or more. */
   #buffer: BusRecord[] = [];
   #wake: (() => void) | undefined;
@@ -95,13 +93,10 @@ export class KafkaSubscription implements Subscription {
   }
 
   #toRecord(message: RawMessage): BusRecord {
-    const { topic, partition, leaderEpoch } = message;
-    if (partition !== this.#lastPartition || leaderEpoch !== this.#lastEpoch || topic !== this.#lastTopic) {
-      this.#epochs.set(partitionKey(topic, partition), leaderEpoch);
-      this.#lastTopic = topic;
-      this.#lastPartition = partition;
-      this.#lastEpoch = leaderEpoch;
-    }
+    const { topic, partition } = message;
+    let epochs = this.#epochs.get(topic);
+    if (epochs === undefined) this.#epochs.set(topic, (epochs = new Map<number, number>()));
+    epochs.set(partition, message.leaderEpoch);
     return {
       topic,
       partition,
@@ -117,7 +112,7 @@ export class KafkaSubscription implements Subscription {
     if (!this.#grouped || positions.length === 0) return;
     const offsets = positions.map((p) => ({
       ...p,
-      leaderEpoch: this.#epochs.get(partitionKey(p.topic, p.partition)) ?? -1,
+      leaderEpoch: this.#epochs.get(p.topic)?.get(p.partition) ?? -1,
     }));
     try {
       await this.#consumer.commit({ offsets });

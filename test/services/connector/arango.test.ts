@@ -260,10 +260,9 @@ describe('ArangoDB adapter', () => {
       await refusal('FOR d IN @@collection RETURN d', { '@collection': 'empty_trades' }),
       [400, 1501],
     );
-    const summary = SUMMARY_AQL;
-    assert.deepEqual(await refusal(summary), [400, 1551], 'a declared bind parameter without a value');
-    assert.deepEqual(await refusal(summary, { '@collection': 'empty_trades', extra: 1 }), [400, 1552]);
-    assert.deepEqual(await refusal(summary, { '@collection': 'nothing_here' }), [404, 1203]);
+    assert.deepEqual(await refusal(SUMMARY_AQL), [400, 1551], 'a declared bind parameter without a value');
+    assert.deepEqual(await refusal(SUMMARY_AQL, { '@collection': 'empty_trades', extra: 1 }), [400, 1552]);
+    assert.deepEqual(await refusal(SUMMARY_AQL, { '@collection': 'nothing_here' }), [404, 1203]);
     db.close();
   });
 

@@ -4,7 +4,6 @@ import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
 /** A command of the CLI: its help text and what it does with its arguments. Resolves to the exit code. */
 export interface CliCommand {
   name: string;
-  summary: string;
   help: string;
   run(argv: string[], env: NodeJS.ProcessEnv): Promise<number>;
 }

@@ -26,7 +26,6 @@ export function formatStats(s: CollectionStats): string {
 
 export const collectionCommand: CliCommand = {
   name: 'collection',
-  summary: "show a collection's row count, time coverage and gaps",
   help: `Usage: streamforge collection <name> [--json]
 
 Shows how many rows a collection holds, the first and last time it covers, and its gaps (missing

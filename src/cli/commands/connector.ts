@@ -11,7 +11,6 @@ const FLAGS = { debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' 
 
 export const connectorCommand: CliCommand = {
   name: 'connector',
-  summary: 'run arango-connector: drain a data topic into a collection (PostgreSQL, PGlite or ArangoDB)',
   help: `Usage: streamforge connector [--debug]
 
 Runs one arango-connector job (job target "${CONNECTOR_TARGET}"): drains the data topic of TYPE from the

@@ -10,7 +10,6 @@ const S = CONSUMER_SERVICE_DEFAULTS;
 
 export const consumerCommand: CliCommand = {
   name: 'consumer',
-  summary: 'run consumer-service: user events from Kafka into the users table in PostgreSQL',
   help: `Usage: streamforge consumer
 
 Runs consumer-service (seed 002): reads user.created, user.updated and user.deleted events from

@@ -156,7 +156,6 @@ async function pingRounds(
 
 export const debugCommand: CliCommand = {
   name: 'debug',
-  summary: "send ping/stop to a queue and read the replies (the seed's debug_producer.py)",
   help: `Usage: streamforge debug --queue-id ID [--command ping|stop] [flags]
 
 Sends a command to queue-control and reads replies on queue-events.

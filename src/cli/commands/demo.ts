@@ -19,7 +19,6 @@ const FLAGS = {
 
 export const demoCommand: CliCommand = {
   name: 'demo',
-  summary: 'dummy jobs and the debug CLI on one embedded bus: no Kafka needed',
   help: `Usage: streamforge demo [--jobs N] [--pings N] [--port P]
 
 Starts N dummy-service jobs of one queue (default 2) on an in-memory bus in this process, pings them

@@ -39,7 +39,6 @@ export function dummyOptionsFromFlags(argv: string[]): DummyOptions {
 
 export const dummyCommand: CliCommand = {
   name: 'dummy',
-  summary: 'run dummy-service: a job that obeys ping/stop and simulates loading and failures',
   help: `Usage: streamforge dummy [flags]
 
 Runs dummy-service, which stands in for any StreamForge job: it answers ping with pong, ends with

@@ -11,7 +11,6 @@ const FLAGS = { debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' 
 
 export const loaderCommand: CliCommand = {
   name: 'loader',
-  summary: 'run loader-producer: Binance REST/WebSocket, archive files or synthetic data → the data topic',
   help: `Usage: streamforge loader [--debug]
 
 Runs one loader-producer job (job target "${LOADER_TARGET}"): loads market data of SYMBOL and TIME_RANGE

@@ -90,8 +90,6 @@ export function createDistributedLauncher(env: Env, catalog: JobCatalog, logger:
 
 export const queueManagerCommand: CliCommand = {
   name: 'queue-manager',
-  summary:
-    'the distributed queue manager: REST API over Kafka, PostgreSQL and Kubernetes Jobs (or processes)',
   help: `Usage: streamforge queue-manager
 
 Serves the queue manager's REST API (Swagger UI at /docs) and runs its jobs as Kubernetes Jobs or

@@ -30,7 +30,6 @@ const EXAMPLE = JSON.stringify({
 
 export const upCommand: CliCommand = {
   name: 'up',
-  summary: 'everything in one process: queue manager, API and jobs; no Kafka, no PostgreSQL, no cluster',
   help: `Usage: streamforge up [--port 8080] [--host 127.0.0.1] [--data-dir ./.streamforge]
 
 The embedded all-in-one: the queue manager and its REST API (Swagger UI at /docs), every job run

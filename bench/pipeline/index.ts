@@ -15,7 +15,8 @@ import { recordKey, type MarketRecord } from '../../src/protocol/index.ts';
 import { PostgresClient } from '../../src/store/index.ts';
 import { startTestBroker } from '../../scripts/kafka/broker-env.ts';
 import { SyntheticSource } from '../../src/services/loader/sources/synthetic.ts';
-import { copyText, createTableSql } from '../../src/services/connector/sinks/postgres-sql.ts';
+import { copyRows } from '../../src/services/connector/sinks/copy-rows.ts';
+import { createTableSql } from '../../src/services/connector/sinks/postgres-sql.ts';
 import { uniqueSuffix } from '../support/names.ts';
 
 const { values } = parseArgs({
@@ -150,12 +151,12 @@ async function kcatFloor(file: string, round: number): Promise<number> {
   return ms;
 }
 
-async function copyFloor(text: string, round: number): Promise<number> {
+async function copyFloor(rows: Buffer, round: number): Promise<number> {
   const table = `bench_copy_${suffix}_${round}`;
   tables.push(table);
   for (const sql of createTableSql('candle', table)) await db.query(sql);
   const started = performance.now();
-  await db.copyFrom(`copy "${table}" from stdin`, text);
+  await db.copyFrom(`copy "${table}" from stdin`, rows);
   return performance.now() - started;
 }
 
@@ -189,7 +190,7 @@ try {
   );
   const all = await syntheticRecords();
   kcatInput = kcatMissing ? undefined : writeKcatInput(all);
-  const copyInput = copyText(all);
+  const copyInput = copyRows(all);
   const e2eRates: number[] = [];
   const kcatRates: number[] = [];
   const copyRates: number[] = [];

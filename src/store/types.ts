@@ -11,7 +11,7 @@ export interface SqlExecutor {
    * `COPY … FROM STDIN` with `data` in COPY text format; resolves to the rows copied. Only PostgreSQL
    * offers it (PGlite has no COPY FROM STDIN): callers check for it and fall back to INSERT.
    */
-  copyFrom?(sql: string, data: string): Promise<number>;
+  copyFrom?(sql: string, data: string | Uint8Array): Promise<number>;
 }
 
 /** The SQL seam: PostgreSQL (pg) in production, PGlite (Postgres in WASM) when embedded. */

@@ -83,7 +83,7 @@ export class PostgresClient implements SqlClient {
   }
 
   /** COPY FROM STDIN on one pooled connection (outside a transaction it is its own). */
-  async copyFrom(sql: string, data: string): Promise<number> {
+  async copyFrom(sql: string, data: string | Uint8Array): Promise<number> {
     let client: pg.PoolClient;
     try {
       client = await this.#pool.connect();
@@ -97,7 +97,7 @@ export class PostgresClient implements SqlClient {
     }
   }
 
-  async #copy(client: pg.PoolClient, sql: string, data: string): Promise<number> {
+  async #copy(client: pg.PoolClient, sql: string, data: string | Uint8Array): Promise<number> {
     try {
       const stream = client.query(copyFromStdin(sql));
       await pipeline(Readable.from([data]), stream);

@@ -1,9 +1,9 @@
 import { recordKey, type MarketRecord } from '../../../protocol/index.ts';
 import { migrate, type SqlClient } from '../../../store/index.ts';
+import { copyRows } from './copy-rows.ts';
 import { collectionStats } from './postgres-stats.ts';
 import {
   COLLECTION_MIGRATIONS,
-  copyText,
   createTableSql,
   quoteIdent,
   stagingSql,
@@ -87,7 +87,7 @@ export class PostgresSink implements CollectionSink {
       // already there (a replay after a restart, a corrected record) or repeats a key within itself
       // fails as a whole and pays for the deduplicated staging merge instead.
       try {
-        await this.#client.copyFrom(`copy ${quoteIdent(collection)} from stdin`, copyText(records));
+        await this.#client.copyFrom(`copy ${quoteIdent(collection)} from stdin`, copyRows(records));
         return;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -111,10 +111,10 @@ export class PostgresSink implements CollectionSink {
       return;
     }
     const staging = stagingSql(kind, collection);
-    const text = copyText(unique);
+    const rows = copyRows(unique);
     await this.#client.transaction(async (tx) => {
       await tx.query(staging.create);
-      await tx.copyFrom!(`copy ${staging.table} from stdin`, text);
+      await tx.copyFrom!(`copy ${staging.table} from stdin`, rows);
       await tx.query(staging.merge);
     });
   }

@@ -158,10 +158,7 @@ let isoDay = -1;
 let isoPrefix = '';
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-/**
- * `YYYY-MM-DDTHH:MM:SS.mmmZ` for COPY. Date#toISOString per value was a tenth of the connector's CPU
- * (bench/pipeline); records come in time order, so the date part is cached and the rest is arithmetic.
- */
+/** `YYYY-MM-DDTHH:MM:SS.mmmZ`; records come in time order, so the date part is cached. */
 function iso(ms: number): string {
   const day = Math.floor(ms / 86_400_000);
   if (day !== isoDay) {
@@ -178,7 +175,7 @@ function iso(ms: number): string {
   return `${isoPrefix}${pad(h, 2)}:${pad(m, 2)}:${pad(sec, 2)}.${pad(rest - sec * 1000, 3)}Z`;
 }
 
-/** A record's columns in table order, times as ISO text, for VALUES (copyText writes the same order). */
+/** A record's columns in table order, times as ISO text, for VALUES (copyRows writes the same order). */
 function copyFields(r: MarketRecord): (string | number | boolean)[] {
   return r.kind === 'candle'
     ? [
@@ -207,22 +204,6 @@ function copyFields(r: MarketRecord): (string | number | boolean)[] {
         r.is_buyer_maker,
         r.is_best_match,
       ];
-}
-
-/**
- * COPY text format. No escaping is needed: parsed records hold only [A-Z0-9] symbols, decimal
- * strings, integers, booleans and ISO times (the schema guarantees it), never tabs or backslashes.
- */
-export function copyText(records: readonly MarketRecord[]): string {
-  // One template per row, no intermediate array: this runs for every record the connector stores.
-  let text = '';
-  for (const r of records) {
-    text +=
-      r.kind === 'candle'
-        ? `${r.symbol}\t${r.interval}\t${iso(r.open_time)}\t${iso(r.close_time)}\t${r.open}\t${r.high}\t${r.low}\t${r.close}\t${r.volume}\t${r.quote_volume}\t${r.trades}\t${r.taker_buy_base_volume}\t${r.taker_buy_quote_volume}\n`
-        : `${r.symbol}\t${r.trade_id}\t${r.price}\t${r.quantity}\t${r.first_trade_id}\t${r.last_trade_id}\t${iso(r.time)}\t${r.is_buyer_maker}\t${r.is_best_match}\n`;
-  }
-  return text;
 }
 
 /** A session-local staging table shaped like the collection's kind; emptied at every commit. */

@@ -1,9 +1,4 @@
-/**
- * Writes ASCII text straight into a growing buffer, a byte at a time, for the connector's COPY rows:
- * built as strings (a template per row, joined), they were a third of the connector's allocations
- * (every `${…}` makes a string piece) and were copied once more into UTF-8 on the way to the socket
- * (bench/pipeline).
- */
+/** Writes ASCII text straight into a growing buffer, a byte at a time (copyRows says why). */
 export class AsciiWriter {
   #buffer: Buffer;
   #at = 0;
@@ -38,15 +33,15 @@ export class AsciiWriter {
   }
 
   /**
-   * A string of printable ASCII (0x20–0x7e) other than `forbidden` and `alsoForbidden`, byte for byte.
-   * False, with the position unspecified, when the string has any other character.
+   * A string of printable ASCII (0x20–0x7e) other than `forbidden`, byte for byte. False, with the
+   * position unspecified, when the string has any other character.
    */
-  text(value: string, forbidden = -1, alsoForbidden = -1): boolean {
+  text(value: string, forbidden: number): boolean {
     const buffer = this.#buffer;
     let at = this.#at;
     for (let i = 0; i < value.length; i += 1) {
       const code = value.charCodeAt(i);
-      if (code < 0x20 || code > 0x7e || code === forbidden || code === alsoForbidden) return false;
+      if (code < 0x20 || code > 0x7e || code === forbidden) return false;
       buffer[at++] = code;
     }
     this.#at = at;

@@ -16,7 +16,10 @@ const TIME_BYTES = 27;
 
 /**
  * Records as rows in COPY text format, in one buffer of their own (the rows are in flight on a socket
- * afterwards): the bytes the connector sends PostgreSQL for every record it stores.
+ * afterwards): the bytes the connector sends PostgreSQL for every record it stores. Written byte by
+ * byte: built as strings (a template per row, joined), the rows were a third of the connector's
+ * allocations (every `${…}` makes a string piece) and were copied once more into UTF-8 on the way to
+ * the socket (bench/pipeline).
  *
  * Nothing needs escaping: the record schemas admit only [A-Z0-9] symbols, interval names, decimal
  * strings, integers and booleans. The writer checks that instead of trusting it, and refuses any other

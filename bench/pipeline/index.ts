@@ -2,11 +2,13 @@
 // two `streamforge` processes on the real broker and database; and in the same run the floors: kcat
 // producing the same records to the same broker, and PostgreSQL COPY of the same rows. Each round
 // measures all three; medians are reported, because a shared 2-core machine swings ±30 % run to run.
+// On Linux it also reports the CPU seconds each process spent (bench/support/cpu.ts), so the budget
+// behind a figure can be read off the same run.
 //   npm run bench:pipeline [-- --records 1000000 --partitions 3 --rounds 3]
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -17,6 +19,7 @@ import { startTestBroker } from '../../scripts/kafka/broker-env.ts';
 import { SyntheticSource } from '../../src/services/loader/sources/synthetic.ts';
 import { copyRows } from '../../src/services/connector/sinks/copy-rows.ts';
 import { createTableSql } from '../../src/services/connector/sinks/postgres-sql.ts';
+import { cpuSpent, readCpu } from '../support/cpu.ts';
 import { uniqueSuffix } from '../support/names.ts';
 
 const { values } = parseArgs({
@@ -76,7 +79,17 @@ function cli(command: string, env: Record<string, string>): ReturnType<typeof sp
   });
 }
 
-async function endToEnd(round: number): Promise<{ ms: number; loaderMs: number; rows: number }> {
+/** CPU seconds of one end-to-end run, per process (undefined where /proc cannot tell). */
+interface EndToEndCpu {
+  loader: number | undefined;
+  connector: number | undefined;
+  postgres: number | undefined;
+  broker: number | undefined;
+}
+
+async function endToEnd(
+  round: number,
+): Promise<{ ms: number; loaderMs: number; rows: number; cpu: EndToEndCpu }> {
   // Names of its own each round: Kafka deletes topics in the background, so a name reused at once
   // could meet the previous round's records and end-of-stream markers.
   const queueId = `bench-pipeline-${suffix}-${round}`;
@@ -101,17 +114,35 @@ async function endToEnd(round: number): Promise<{ ms: number; loaderMs: number; 
     COLLECTION_NAME: collection,
     LOADING_INTERVAL_SECONDS: '5',
   };
+  const before = readCpu();
+  // An exited child's CPU is added to ours when it is waited for: the reading at each exit, minus the
+  // one before it, is what that child spent (the loader ends first; the connector waits for its markers).
+  let children = before.children;
+  const exited = async (child: ReturnType<typeof cli>) => {
+    const [code] = (await once(child, 'exit')) as [number];
+    const now = readCpu().children;
+    const cpu = cpuSpent(children, now);
+    children = now;
+    return { code, cpu, at: performance.now() };
+  };
   const started = performance.now();
-  const connector = cli('connector', env);
-  const loader = cli('loader', env);
-  const [loaderCode] = (await once(loader, 'exit')) as [number];
-  const loaderMs = performance.now() - started;
-  const [connectorCode] = (await once(connector, 'exit')) as [number];
+  const connector = exited(cli('connector', env));
+  const loader = await exited(cli('loader', env));
+  const loaderCode = loader.code;
+  const loaderMs = loader.at - started;
+  const { code: connectorCode, cpu: connectorCpu } = await connector;
   const ms = performance.now() - started;
+  const after = readCpu();
   if (loaderCode !== 0 || connectorCode !== 0)
     throw new Error(`loader exited ${loaderCode}, connector ${connectorCode}`);
   const count = await db.query<{ n: string }>(`select count(*)::text as n from "${collection}"`);
-  return { ms, loaderMs, rows: Number(count.rows[0]!.n) };
+  const cpu = {
+    loader: loader.cpu,
+    connector: connectorCpu,
+    postgres: cpuSpent(before.postgres, after.postgres),
+    broker: cpuSpent(before.broker, after.broker),
+  };
+  return { ms, loaderMs, rows: Number(count.rows[0]!.n), cpu };
 }
 
 /** kcat's input, written once for every round: `key<TAB>value` lines of the same records. */
@@ -121,10 +152,14 @@ function writeKcatInput(all: MarketRecord[]): string {
   return file;
 }
 
-async function kcatFloor(file: string, round: number): Promise<number> {
+async function kcatFloor(
+  file: string,
+  round: number,
+): Promise<{ ms: number; kcat: number | undefined; broker: number | undefined }> {
   const topic = `bench-kcat-${suffix}-${round}`;
   topics.push(topic);
   await bus.createTopics([{ name: topic, partitions }]);
+  const before = readCpu();
   const started = performance.now();
   // Same guarantees as the loader's producer: idempotent, acks from all in-sync replicas.
   const run = spawnSync(
@@ -148,16 +183,23 @@ async function kcatFloor(file: string, round: number): Promise<number> {
   );
   const ms = performance.now() - started;
   if (run.status !== 0) throw new Error(`kcat exited ${run.status}`);
-  return ms;
+  const after = readCpu();
+  return {
+    ms,
+    kcat: cpuSpent(before.children, after.children),
+    broker: cpuSpent(before.broker, after.broker),
+  };
 }
 
-async function copyFloor(rows: Buffer, round: number): Promise<number> {
+async function copyFloor(rows: Buffer, round: number): Promise<{ ms: number; postgres: number | undefined }> {
   const table = `bench_copy_${suffix}_${round}`;
   tables.push(table);
   for (const sql of createTableSql('candle', table)) await db.query(sql);
+  const before = readCpu().postgres;
   const started = performance.now();
   await db.copyFrom(`copy "${table}" from stdin`, rows);
-  return performance.now() - started;
+  const ms = performance.now() - started;
+  return { ms, postgres: cpuSpent(before, readCpu().postgres) };
 }
 
 /** Drops what a round created: 1M-record topics and tables pile up otherwise. */
@@ -194,19 +236,38 @@ try {
   const e2eRates: number[] = [];
   const kcatRates: number[] = [];
   const copyRates: number[] = [];
+  /** CPU seconds per round, by what spent them; printed as medians (each over the rounds that read it). */
+  const cpu = new Map<string, number[]>();
+  const spent = (what: string, seconds: number | undefined): string => {
+    if (seconds === undefined) return `${what} ?`;
+    cpu.set(what, [...(cpu.get(what) ?? []), seconds]);
+    return `${what} ${seconds.toFixed(1)}`;
+  };
   for (let round = 1; round <= rounds; round += 1) {
     await settle();
     const e2e = await endToEnd(round);
     if (e2e.rows !== records) throw new Error(`the collection holds ${e2e.rows} rows, not ${records}`);
-    const kcatMs = kcatInput === undefined ? undefined : await kcatFloor(kcatInput, round);
-    const copyMs = await copyFloor(copyInput, round);
+    const kcat = kcatInput === undefined ? undefined : await kcatFloor(kcatInput, round);
+    const copy = await copyFloor(copyInput, round);
     await cleanUp();
     e2eRates.push(rate(records, e2e.ms));
-    if (kcatMs !== undefined) kcatRates.push(rate(records, kcatMs));
-    copyRates.push(rate(records, copyMs));
+    if (kcat !== undefined) kcatRates.push(rate(records, kcat.ms));
+    copyRates.push(rate(records, copy.ms));
     console.log(
       `# round ${round}: end to end ${fmt(e2eRates.at(-1)!)}/s (${(e2e.ms / 1000).toFixed(1)} s; loader done at ${(e2e.loaderMs / 1000).toFixed(1)} s), ` +
-        `kcat ${kcatMs === undefined ? 'skipped' : `${fmt(kcatRates.at(-1)!)}/s`}, COPY ${fmt(copyRates.at(-1)!)}/s`,
+        `kcat ${kcat === undefined ? 'skipped' : `${fmt(kcatRates.at(-1)!)}/s`}, COPY ${fmt(copyRates.at(-1)!)}/s`,
+    );
+    const { loader, connector, postgres, broker } = e2e.cpu;
+    const total = [loader, connector, postgres, broker].reduce<number | undefined>(
+      (sum, s) => (sum === undefined || s === undefined ? undefined : sum + s),
+      0,
+    );
+    console.log(
+      `#   CPU seconds: end to end: ${spent('loader', loader)}, ${spent('connector', connector)}, ` +
+        `${spent('PostgreSQL', postgres)}, ${spent('broker', broker)}` +
+        `${total === undefined ? '' : ` = ${total.toFixed(1)} in ${(e2e.ms / 1000).toFixed(1)} s on ${availableParallelism()} cores`}; ` +
+        `kcat floor: ${kcat === undefined ? 'skipped' : `${spent('kcat', kcat.kcat)} + ${spent('broker (kcat)', kcat.broker)}`}; ` +
+        `COPY floor: ${spent('PostgreSQL (COPY)', copy.postgres)}`,
     );
   }
   const endToEndRate = median(e2eRates);
@@ -229,6 +290,10 @@ try {
   console.log(
     `ratio        end to end / slower floor   ${(endToEndRate / slower).toFixed(2)}  (target ≥ 0.50; ≥ 50,000 records/s: ${endToEndRate >= 50_000 ? 'met' : 'not met'})`,
   );
+  if (cpu.size > 0) {
+    console.log(`CPU seconds (user + system, from /proc; median of rounds):`);
+    for (const [what, seconds] of cpu) console.log(`  ${what.padEnd(18)} ${median(seconds).toFixed(1)}`);
+  }
 } finally {
   if (kcatInput !== undefined) rmSync(dirname(kcatInput), { recursive: true, force: true });
   await cleanUp();

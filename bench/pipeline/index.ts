@@ -19,7 +19,7 @@ import { startTestBroker } from '../../scripts/kafka/broker-env.ts';
 import { SyntheticSource } from '../../src/services/loader/sources/synthetic.ts';
 import { copyRows } from '../../src/services/connector/sinks/copy-rows.ts';
 import { createTableSql } from '../../src/services/connector/sinks/postgres-sql.ts';
-import { cpuSpent, readCpu } from '../support/cpu.ts';
+import { childrenCpu, cpuSpent, readCpu } from '../support/cpu.ts';
 import { uniqueSuffix } from '../support/names.ts';
 
 const { values } = parseArgs({
@@ -120,7 +120,7 @@ async function endToEnd(
   let children = before.children;
   const exited = async (child: ReturnType<typeof cli>) => {
     const [code] = (await once(child, 'exit')) as [number];
-    const now = readCpu().children;
+    const now = childrenCpu();
     const cpu = cpuSpent(children, now);
     children = now;
     return { code, cpu, at: performance.now() };

@@ -61,9 +61,14 @@ export interface CpuReading {
   broker: number | undefined;
 }
 
+/** CPU of this process's children that have exited and been waited for. */
+export function childrenCpu(): number | undefined {
+  return stat('self')?.children;
+}
+
 export function readCpu(): CpuReading {
   return {
-    children: stat('self')?.children,
+    children: childrenCpu(),
     postgres: cpuOf({ comm: 'postgres' }),
     broker: cpuOf({ cmdline: 'kafka.Kafka' }),
   };

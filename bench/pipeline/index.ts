@@ -128,13 +128,11 @@ async function endToEnd(
   const started = performance.now();
   const connector = exited(cli('connector', env));
   const loader = await exited(cli('loader', env));
-  const loaderCode = loader.code;
-  const loaderMs = loader.at - started;
   const { code: connectorCode, cpu: connectorCpu } = await connector;
   const ms = performance.now() - started;
   const after = readCpu();
-  if (loaderCode !== 0 || connectorCode !== 0)
-    throw new Error(`loader exited ${loaderCode}, connector ${connectorCode}`);
+  if (loader.code !== 0 || connectorCode !== 0)
+    throw new Error(`loader exited ${loader.code}, connector ${connectorCode}`);
   const count = await db.query<{ n: string }>(`select count(*)::text as n from "${collection}"`);
   const cpu = {
     loader: loader.cpu,
@@ -142,7 +140,7 @@ async function endToEnd(
     postgres: cpuSpent(before.postgres, after.postgres),
     broker: cpuSpent(before.broker, after.broker),
   };
-  return { ms, loaderMs, rows: Number(count.rows[0]!.n), cpu };
+  return { ms, loaderMs: loader.at - started, rows: Number(count.rows[0]!.n), cpu };
 }
 
 /** kcat's input, written once for every round: `key<TAB>value` lines of the same records. */

@@ -88,6 +88,11 @@ describe('copyRows (COPY text format)', () => {
     assert.deepEqual(first, copy);
   });
 
+  it('grows past its first guess for values longer than usual', () => {
+    const candles = [candle(0), candle(60_000, { volume: `${'9'.repeat(5000)}.5` }), candle(120_000)];
+    assert.equal(copyRows(candles).toString('latin1'), candles.map(expectedCandle).join(''));
+  });
+
   it('writes nothing for no records', () => {
     assert.equal(copyRows([]).length, 0);
   });

@@ -28,29 +28,6 @@ function readText(path: string): string {
   }
 }
 
-/**
- * CPU of every process whose command name is `comm` or whose command line contains `cmdline`, their
- * children that have exited included (a PostgreSQL backend that closed counts through the postmaster).
- */
-function cpuOf(match: { comm?: string; cmdline?: string }): number | undefined {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  let seconds = 0;
-  for (const pid of pids) {
-    const matches =
-      (match.comm !== undefined && readText(`/proc/${pid}/comm`).trim() === match.comm) ||
-      (match.cmdline !== undefined && readText(`/proc/${pid}/cmdline`).includes(match.cmdline));
-    if (!matches) continue;
-    const s = stat(pid);
-    if (s) seconds += s.own + s.children;
-  }
-  return seconds;
-}
-
 /** A reading of the CPU spent so far by this process's exited children, PostgreSQL and Kafka brokers. */
 export interface CpuReading {
   /** Children of this process that have exited (and been waited for). */
@@ -66,12 +43,29 @@ export function childrenCpu(): number | undefined {
   return stat('self')?.children;
 }
 
+/**
+ * One pass over /proc: every `postgres` process and every Kafka broker JVM, with their exited children
+ * (a PostgreSQL backend that closed counts through the postmaster).
+ */
 export function readCpu(): CpuReading {
-  return {
-    children: childrenCpu(),
-    postgres: cpuOf({ comm: 'postgres' }),
-    broker: cpuOf({ cmdline: 'kafka.Kafka' }),
-  };
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return { children: undefined, postgres: undefined, broker: undefined };
+  }
+  let postgres = 0;
+  let broker = 0;
+  for (const pid of pids) {
+    const isPostgres = readText(`/proc/${pid}/comm`).trim() === 'postgres';
+    const isBroker = !isPostgres && readText(`/proc/${pid}/cmdline`).includes('kafka.Kafka');
+    if (!isPostgres && !isBroker) continue;
+    const s = stat(pid);
+    if (!s) continue;
+    if (isPostgres) postgres += s.own + s.children;
+    else broker += s.own + s.children;
+  }
+  return { children: childrenCpu(), postgres, broker };
 }
 
 /** `after − before` of one field, or undefined when either is unknown. */

@@ -1,9 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
 
-/** A command of the CLI: its help text and what it does with its arguments. Resolves to the exit code. */
+/**
+ * A command of the CLI: its help text and what it does with its arguments. Resolves to the exit code.
+ * Its name and summary are in main.ts, which lists every command without loading it.
+ */
 export interface CliCommand {
-  name: string;
   help: string;
   run(argv: string[], env: NodeJS.ProcessEnv): Promise<number>;
 }

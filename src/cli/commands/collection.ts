@@ -12,8 +12,7 @@ export function formatStats(s: CollectionStats): string {
     `rows        ${s.rows}`,
     `covers      ${iso(s.firstTime)} … ${iso(s.lastTime)}`,
   ];
-  if (!s.gapsKnown) lines.push('gaps        not computed by this storage');
-  else if (s.missing === 0) lines.push('gaps        none');
+  if (s.missing === 0) lines.push('gaps        none');
   else {
     lines.push(`gaps        ${s.missing} ${s.kind === 'candle' ? 'candles' : 'trade ids'} missing`);
     for (const g of s.gaps) {
@@ -25,7 +24,6 @@ export function formatStats(s: CollectionStats): string {
 }
 
 export const collectionCommand: CliCommand = {
-  name: 'collection',
   help: `Usage: streamforge collection <name> [--json]
 
 Shows how many rows a collection holds, the first and last time it covers, and its gaps (missing

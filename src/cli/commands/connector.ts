@@ -10,7 +10,6 @@ import { parseFlags, type CliCommand } from '../args.ts';
 const FLAGS = { debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export const connectorCommand: CliCommand = {
-  name: 'connector',
   help: `Usage: streamforge connector [--debug]
 
 Runs one arango-connector job (job target "${CONNECTOR_TARGET}"): drains the data topic of TYPE from the

@@ -9,7 +9,6 @@ import { parseFlags, type CliCommand } from '../args.ts';
 const S = CONSUMER_SERVICE_DEFAULTS;
 
 export const consumerCommand: CliCommand = {
-  name: 'consumer',
   help: `Usage: streamforge consumer
 
 Runs consumer-service (seed 002): reads user.created, user.updated and user.deleted events from

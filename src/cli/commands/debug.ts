@@ -155,7 +155,6 @@ async function pingRounds(
 }
 
 export const debugCommand: CliCommand = {
-  name: 'debug',
   help: `Usage: streamforge debug --queue-id ID [--command ping|stop] [flags]
 
 Sends a command to queue-control and reads replies on queue-events.

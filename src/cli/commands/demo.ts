@@ -18,7 +18,6 @@ const FLAGS = {
 } as const;
 
 export const demoCommand: CliCommand = {
-  name: 'demo',
   help: `Usage: streamforge demo [--jobs N] [--pings N] [--port P]
 
 Starts N dummy-service jobs of one queue (default 2) on an in-memory bus in this process, pings them

@@ -38,7 +38,6 @@ export function dummyOptionsFromFlags(argv: string[]): DummyOptions {
 }
 
 export const dummyCommand: CliCommand = {
-  name: 'dummy',
   help: `Usage: streamforge dummy [flags]
 
 Runs dummy-service, which stands in for any StreamForge job: it answers ping with pong, ends with

@@ -10,7 +10,6 @@ import { parseFlags, type CliCommand } from '../args.ts';
 const FLAGS = { debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export const loaderCommand: CliCommand = {
-  name: 'loader',
   help: `Usage: streamforge loader [--debug]
 
 Runs one loader-producer job (job target "${LOADER_TARGET}"): loads market data of SYMBOL and TIME_RANGE

@@ -89,7 +89,6 @@ export function createDistributedLauncher(env: Env, catalog: JobCatalog, logger:
 }
 
 export const queueManagerCommand: CliCommand = {
-  name: 'queue-manager',
   help: `Usage: streamforge queue-manager
 
 Serves the queue manager's REST API (Swagger UI at /docs) and runs its jobs as Kubernetes Jobs or

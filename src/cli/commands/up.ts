@@ -29,7 +29,6 @@ const EXAMPLE = JSON.stringify({
 });
 
 export const upCommand: CliCommand = {
-  name: 'up',
   help: `Usage: streamforge up [--port 8080] [--host 127.0.0.1] [--data-dir ./.streamforge]
 
 The embedded all-in-one: the queue manager and its REST API (Swagger UI at /docs), every job run

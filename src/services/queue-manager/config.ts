@@ -25,8 +25,9 @@ export interface QueueManagerConfig {
   readonly eventsPartitions: number;
   /**
    * DATA_TOPIC_PARTITIONS [3]: partitions of each per-queue data topic; the same default as the loader's
-   * and the connector's when they create it. Three let the connector write three batches at once
-   * (bench/pipeline finished sooner than with one, which writes one COPY at a time).
+   * and the connector's when they create it. Three let the connector write three batches at once; one
+   * makes PostgreSQL's work cheaper but writes one COPY at a time, and bench/pipeline ends no sooner
+   * (docs/market-data.md).
    */
   readonly dataTopicPartitions: number;
   /** HEARTBEAT_TIMEOUT_SECONDS [60]: silence after which a running job is pinged. */

@@ -53,6 +53,18 @@ describe('produce record batch encoding (patched @platformatic/kafka)', () => {
     );
   });
 
+  // Regression: the patch sized a string header by its characters and wrote its UTF-8 bytes.
+  it('writes string headers by their UTF-8 length', () => {
+    const headers = new Map([['ключ', 'значение ✓']]) as unknown as Map<Buffer, Buffer>;
+    const sent = [{ ...messages(1)[0]!, headers }, messages(2)[1]!];
+    const batch = readRecordsBatch(Reader.from(createRecordsBatch(sent, {}).buffer));
+    assert.deepEqual(
+      batch.records[0]!.headers.map(([k, v]) => [String(k), String(v)]),
+      [['ключ', 'значение ✓']],
+    );
+    assert.deepEqual(batch.records[1]!.value, sent[1]!.value);
+  });
+
   it('puts the records of a batch into one buffer (the patch is applied)', () => {
     const batch = createRecordsBatch(messages(3000), {});
     // Unpatched, each record adds several buffers to the batch: thousands here.

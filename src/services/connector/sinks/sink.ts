@@ -26,8 +26,8 @@ export interface CollectionStats {
   readonly gaps: readonly CollectionGap[];
   /** Candles or trade ids missing inside the covered range (sum over all gaps). */
   readonly missing: number;
-  /** False when the sink cannot compute gaps; every sink computes them now (kept for `--json` readers). */
-  readonly gapsKnown: boolean;
+  /** Always true now that every sink computes gaps; kept in `--json` output for the readers of its first form. */
+  readonly gapsKnown: true;
 }
 
 /** A hole between two neighbours: `after` and `before` are times (candles) or trade ids (trades). */

@@ -3,7 +3,7 @@ import { ErrorCodes, StreamForgeError, errorMessage } from '../protocol/index.ts
 /** SQLSTATE classes that say "the database is not there right now": retry, never dead-letter. */
 const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01)/;
 const TRANSIENT_NODE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|timeout|Connection terminated/i;
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|timeout|Connection terminated|not queryable/i;
 
 /** A database failure as a StreamForgeError: outages are retryable, bad data and bad SQL are not. */
 export function toStoreError(error: unknown, where: string): StreamForgeError {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
-import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
+import { ErrorCodes, StreamForgeError, errorMessage } from '../../protocol/index.ts';
 import type { QueryResult, SqlClient, SqlExecutor } from '../types.ts';
 import { toStoreError } from '../errors.ts';
 
@@ -15,6 +15,14 @@ export interface PostgresClientOptions {
   connectTimeoutMs?: number;
   /** application_name seen in pg_stat_activity; default 'streamforge'. */
   applicationName?: string;
+}
+
+/** A connection checked out of the pool, with the error that ended it, if one did. */
+interface Checkout {
+  readonly client: pg.PoolClient;
+  lost: Error | undefined;
+  /** Back to the pool; a lost connection (or one `failure` left unusable) is discarded. */
+  release(failure?: Error): void;
 }
 
 /** PostgreSQL through a pg Pool. */
@@ -50,22 +58,18 @@ export class PostgresClient implements SqlClient {
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (error) {
-      throw toStoreError(error, this.#where);
-    }
+    const checkout = await this.#checkout();
+    const { client } = checkout;
     const tx: SqlExecutor = {
       query: async <Row>(sql: string, params?: unknown[]) => {
         try {
           const result = await client.query(sql, params);
           return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
         } catch (error) {
-          throw toStoreError(error, this.#where);
+          throw this.#storeError(error, checkout);
         }
       },
-      copyFrom: (sql, data) => this.#copy(client, sql, data),
+      copyFrom: (sql, data) => this.#copy(checkout, sql, data),
     };
     let failed: unknown;
     try {
@@ -76,35 +80,73 @@ export class PostgresClient implements SqlClient {
     } catch (error) {
       failed = error;
       await client.query('rollback').catch(() => undefined);
-      throw isStore(error) ? error : toStoreError(error, this.#where);
+      throw isStore(error) ? error : this.#storeError(error, checkout);
     } finally {
-      client.release(failed instanceof Error && !isStore(failed) ? failed : undefined);
+      checkout.release(failed instanceof Error && !isStore(failed) ? failed : undefined);
     }
   }
 
   /** COPY FROM STDIN on one pooled connection (outside a transaction it is its own). */
   async copyFrom(sql: string, data: string | Uint8Array): Promise<number> {
+    const checkout = await this.#checkout();
+    try {
+      return await this.#copy(checkout, sql, data);
+    } finally {
+      checkout.release();
+    }
+  }
+
+  async #copy(checkout: Checkout, sql: string, data: string | Uint8Array): Promise<number> {
+    try {
+      const stream = checkout.client.query(copyFromStdin(sql));
+      await pipeline(Readable.from([data]), stream);
+      return Number(stream.rowCount ?? 0);
+    } catch (error) {
+      throw this.#storeError(error, checkout);
+    }
+  }
+
+  /**
+   * A pooled connection for a transaction or a COPY. The pool listens for a connection's errors only
+   * while it is idle: a checked-out one whose server stops mid-statement (57P01, EPIPE) emits 'error'
+   * with nobody listening, and that ends the process. The statement in flight fails on its own; the
+   * listener keeps the connection's error so that the failure reads as the outage it is and the
+   * connection is discarded, not handed out again.
+   */
+  async #checkout(): Promise<Checkout> {
     let client: pg.PoolClient;
     try {
       client = await this.#pool.connect();
     } catch (error) {
       throw toStoreError(error, this.#where);
     }
-    try {
-      return await this.#copy(client, sql, data);
-    } finally {
-      client.release();
-    }
+    const checkout: Checkout = {
+      client,
+      lost: undefined,
+      release: (failure?: Error) => {
+        client.removeListener('error', keepError);
+        client.release(checkout.lost ?? failure);
+      },
+    };
+    const keepError = (error: Error): void => {
+      checkout.lost ??= error;
+    };
+    client.on('error', keepError);
+    return checkout;
   }
 
-  async #copy(client: pg.PoolClient, sql: string, data: string | Uint8Array): Promise<number> {
-    try {
-      const stream = client.query(copyFromStdin(sql));
-      await pipeline(Readable.from([data]), stream);
-      return Number(stream.rowCount ?? 0);
-    } catch (error) {
-      throw toStoreError(error, this.#where);
-    }
+  /**
+   * A statement's failure as a StreamForgeError. When the connection was lost under it, the lost
+   * connection is the cause whatever the statement reported (a COPY stream cut mid-write says EPIPE or
+   * less): an outage to wait out, never a bad record.
+   */
+  #storeError(error: unknown, checkout: Checkout): StreamForgeError {
+    if (checkout.lost === undefined) return toStoreError(error, this.#where);
+    return new StreamForgeError(
+      ErrorCodes.STORE_UNAVAILABLE,
+      `PostgreSQL at ${this.#where} is unavailable: the connection was lost (${errorMessage(checkout.lost)})`,
+      { cause: checkout.lost, canRetry: true },
+    );
   }
 
   async ping(): Promise<boolean> {

@@ -25,6 +25,8 @@ export interface ChunkRunnerDeps {
   stopSignal: AbortSignal;
   /** Passed to handlers: aborted when the shutdown timeout abandons them. */
   handlerSignal: AbortSignal;
+  /** Told of each record once it is on the dead-letter topic (ConsumerHooks.onDeadLettered). */
+  onDeadLettered?: (letter: DeadLetter) => void;
 }
 
 /**
@@ -165,28 +167,51 @@ export class ChunkRunner {
       if (whole.step === 'done') for (const { record } of valid) ctx.state.finish(record.offset);
       return whole.step;
     }
-    // Retries exhausted: find the records that fail on their own; the others are stored one by one.
+    // Retries exhausted: find the records that fail on their own by halving, so that k bad records
+    // among n cost about 2·k·log2(n) calls instead of n (a 20,000-record batch with a few refused rows
+    // took 40 times as long one row at a time).
     this.#d.logger.warn(
       { err: errorMessage(whole.error), records: valid.length },
-      'batch keeps failing: handling its records one by one',
+      'batch keeps failing: splitting it to find the records that fail on their own',
     );
-    for (const one of valid) {
+    return this.#bisect(ctx, valid, whole.attempts, whole);
+  }
+
+  /**
+   * Handles `failing` (a batch known to fail, tried `tries` times) by halves: a half that succeeds is
+   * finished, a half that fails is halved again, and a record that fails alone is dead-lettered.
+   * Halves run in offset order, so records finish in order as far as they can.
+   */
+  async #bisect(ctx: Ctx, failing: BatchEntry[], tries: number, failure: Failure): Promise<Step> {
+    const { router } = this.#d;
+    if (router.mode !== 'batch') throw new Error('batch handling needs a batch router');
+    if (failing.length === 1) return this.#deadLetterEntry(ctx, failing[0]!, tries, failure);
+    const middle = Math.ceil(failing.length / 2);
+    for (const half of [failing.slice(0, middle), failing.slice(middle)]) {
       if (this.#d.stopSignal.aborted) return 'stopped';
-      const alone = await this.#attempts(ctx, one.type, 1, [one], (c) => router.handleBatch([one], c));
-      const step =
-        alone.step === 'failed'
-          ? await this.#deadLetter(ctx, {
-              record: one.record,
-              eventType: one.type,
-              reason: alone.reason,
-              error: alone.error,
-              attempts: whole.attempts + 1,
-            })
-          : alone.step;
+      const tried = await this.#attempts(ctx, router.name, 1, half, (c) => router.handleBatch(half, c));
+      let step: Step;
+      if (tried.step === 'failed') step = await this.#bisect(ctx, half, tries + 1, tried);
+      else {
+        step = tried.step;
+        if (step === 'done') for (const { record } of half) ctx.state.finish(record.offset);
+      }
       if (step !== 'done') return step;
-      ctx.state.finish(one.record.offset);
     }
     return 'done';
+  }
+
+  /** Dead-letters one record that failed alone, after `attempts` handler calls that included it. */
+  async #deadLetterEntry(ctx: Ctx, entry: BatchEntry, attempts: number, failure: Failure): Promise<Step> {
+    const step = await this.#deadLetter(ctx, {
+      record: entry.record,
+      eventType: entry.type,
+      reason: failure.reason,
+      error: failure.error,
+      attempts,
+    });
+    if (step === 'done') ctx.state.finish(entry.record.offset);
+    return step;
   }
 
   /** Calls `call` up to `maxAttempts` times with backoff between handler errors. */
@@ -252,6 +277,11 @@ export class ChunkRunner {
       return 'blocked';
     }
     metrics.deadLettered(letter.eventType, letter.reason);
+    try {
+      this.#d.onDeadLettered?.(letter);
+    } catch (error) {
+      logger.error({ err: errorMessage(error) }, 'onDeadLettered hook failed');
+    }
     logger.warn(
       {
         ...where(letter.record),
@@ -264,6 +294,12 @@ export class ChunkRunner {
     );
     return 'done';
   }
+}
+
+/** Why a handler call failed for good. */
+interface Failure {
+  reason: 'invalid' | 'handler';
+  error: unknown;
 }
 
 interface Ctx {

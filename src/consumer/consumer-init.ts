@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Bus, TopicPartition } from '../bus/index.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { PartitionLag } from './lag-monitor.ts';
+import type { DeadLetter } from './dead-letters.ts';
 import type { ConsumerOptions } from './options.ts';
 import type { Router } from './router.ts';
 
@@ -10,6 +11,8 @@ export interface ConsumerHooks {
   onAssignment?(partitions: readonly TopicPartition[]): void;
   /** A lag measurement found every assigned partition committed up to its end. */
   onCaughtUp?(lag: readonly PartitionLag[]): void;
+  /** A record is on the dead-letter topic (written; its offset may be committed from now on). */
+  onDeadLettered?(letter: DeadLetter): void;
 }
 
 export interface EventConsumerInit {

@@ -59,6 +59,7 @@ export class EventConsumer {
       logger: this.#logger,
       stopSignal: this.#stop.signal,
       handlerSignal: this.#abandon.signal,
+      onDeadLettered: this.#hooks.onDeadLettered?.bind(this.#hooks),
     });
     this.#committer = new Committer({
       partitions: this.#partitions,

@@ -39,5 +39,5 @@ export {
 } from './options.ts';
 export { readConsumerOptions } from './env.ts';
 export { parseDuration } from './duration.ts';
-export { DeadLetterHeaders } from './dead-letters.ts';
+export { DeadLetterHeaders, type DeadLetter } from './dead-letters.ts';
 export { backoffMs, classifyFailure, type FailureKind } from './failure.ts';

@@ -79,10 +79,50 @@ for (const target of busesUnderTest({ listeners: 'first' })) {
       assert.equal(letters.length, 1);
       assert.equal(letters[0]!.headers[H.offset], '3');
       assert.equal(letters[0]!.headers[H.reason], 'handler');
-      assert.equal(letters[0]!.headers[H.attempts], '5', '4 tries of the batch, then 1 alone');
-      assert.ok(calls >= 4 + 5);
+      // 4 tries of the batch, then the halves that held it: [13, 14], [13].
+      assert.equal(letters[0]!.headers[H.attempts], '6');
+      assert.equal(calls, 4 + 4, 'halves: [10, 11, 12] [13, 14] [13] [14]');
       const metrics = await consumer.registry.metrics();
       assert.equal(sample(metrics, 'consumer_events_consumed_total', { event_type: 'candles' }), 4);
+    });
+
+    it('finds a few bad records in a large failing batch by halving it, not one record at a time', async () => {
+      const total = 1000;
+      const bad = new Set([17, 500, 901]);
+      const sizes: number[] = [];
+      const stored = new Set<number>();
+      const dead: number[] = [];
+      const topic = await createUniqueTopic(suite.bus, 'bisect', 1);
+      const group = uniqueName('group');
+      await suite.bus.produce(
+        Array.from({ length: total }, (_, t) => ({ topic, key: 'k', value: candle(t) })),
+      );
+      await suite.start({
+        handlers: defineBatchHandler({
+          name: 'candles',
+          schema: Candle,
+          handle: (batch) => {
+            sizes.push(batch.length);
+            if (batch.some((b) => bad.has(b.value.t))) return Promise.reject(new Error('a refused row'));
+            for (const b of batch) stored.add(b.value.t);
+            return Promise.resolve();
+          },
+        }),
+        options: { topic, groupId: group, batchSize: total, maxRetries: 0 },
+        hooks: { onDeadLettered: (letter) => dead.push(Number(letter.record.offset)) },
+      });
+      await waitForCommittedToEnd(suite.bus, group, topic);
+      assert.equal(stored.size, total - bad.size);
+      assert.ok([...bad].every((t) => !stored.has(t)));
+      assert.deepEqual(
+        dead.toSorted((a, b) => a - b),
+        [...bad],
+      );
+      assert.equal((await readTopic(suite.bus, deadLetterTopic(topic), bad.size)).length, bad.size);
+      // One record at a time would be `total` calls more; halving costs at most 2 per bad record per level.
+      assert.equal(sizes[0], total, 'the records were produced before the consumer started: one chunk');
+      const bound = 1 + 2 * bad.size * Math.ceil(Math.log2(total));
+      assert.ok(sizes.length <= bound, `${sizes.length} handler calls, at most ${bound} expected`);
     });
 
     it('pauses the partition on an outage and dead-letters nothing', async () => {

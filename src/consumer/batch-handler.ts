@@ -22,6 +22,12 @@ export interface BatchHandlerSpec<S extends TSchema> {
    */
   read?: (json: string) => Static<S> | undefined;
   /**
+   * Why a record the schema admits still does not belong to this handler (e.g. a candle of another
+   * symbol than the collection's), or undefined when it does. A record refused here is dead-lettered
+   * at once with SF_FOREIGN_RECORD, like one that fails the schema. Default: every valid record belongs.
+   */
+  refuse?: (value: Static<S>) => string | undefined;
+  /**
    * Handles the valid records of one partition, in offset order: resolve when all are stored, throw
    * otherwise (nothing is committed). A retryable StreamForgeError pauses the partition and retries
    * later; any other error retries with backoff, then the batch is split and only the records that
@@ -44,23 +50,14 @@ export function defineBatchHandler<S extends TSchema>(spec: BatchHandlerSpec<S>)
     mode: 'batch' as const,
     name: spec.name,
     decode(record: BusRecord): Decoded {
-      if (record.value === null || record.value.length === 0) return invalid('empty record value');
-      const json = record.value.toString('utf8');
-      const read = spec.read?.(json);
-      if (read !== undefined) return { ok: true, type: spec.name, item: read };
-      let value: unknown;
-      try {
-        value = JSON.parse(json);
-      } catch (error) {
-        return invalid(`not valid JSON (${(error as Error).message})`);
-      }
-      if (!check.Check(value)) {
-        const first = check.Errors(value).First();
-        return invalid(
-          first ? `${first.message}${first.path ? ` at ${first.path}` : ''}` : 'does not match the schema',
-        );
-      }
-      return { ok: true, type: spec.name, item: value };
+      const decoded = parse(record);
+      const refusal = decoded.ok ? spec.refuse?.(decoded.item) : undefined;
+      if (refusal === undefined) return decoded;
+      return {
+        ok: false,
+        type: spec.name,
+        error: new StreamForgeError(ErrorCodes.FOREIGN_RECORD, `${spec.name}: ${refusal}`),
+      };
     },
     handleBatch(items: BatchEntry[], context: HandlerContext): Promise<void> {
       return spec.handle(
@@ -69,4 +66,24 @@ export function defineBatchHandler<S extends TSchema>(spec: BatchHandlerSpec<S>)
       );
     },
   });
+
+  function parse(record: BusRecord): Decoded {
+    if (record.value === null || record.value.length === 0) return invalid('empty record value');
+    const json = record.value.toString('utf8');
+    const read = spec.read?.(json);
+    if (read !== undefined) return { ok: true, type: spec.name, item: read };
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      return invalid(`not valid JSON (${(error as Error).message})`);
+    }
+    if (!check.Check(value)) {
+      const first = check.Errors(value).First();
+      return invalid(
+        first ? `${first.message}${first.path ? ` at ${first.path}` : ''}` : 'does not match the schema',
+      );
+    }
+    return { ok: true, type: spec.name, item: value };
+  }
 }

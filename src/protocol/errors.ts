@@ -65,6 +65,8 @@ export const ErrorCodes = {
   LAUNCH_REJECTED: 'SF_LAUNCH_REJECTED',
   /** An event handler kept failing (not an outage); the event went to the dead-letter topic with this code. */
   HANDLER_FAILED: 'SF_HANDLER_FAILED',
+  /** A valid record that does not belong where it was read (another symbol or interval than the collection's). */
+  FOREIGN_RECORD: 'SF_FOREIGN_RECORD',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

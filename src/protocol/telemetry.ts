@@ -24,6 +24,9 @@ export const TelemetrySchema = Type.Object(
     message: Type.Optional(Type.String()),
     records_written: Type.Optional(Type.Integer({ minimum: 0 })),
     records_total: Type.Optional(Type.Integer({ minimum: 0 })),
+    records_dead_lettered: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'records sent to the dead-letter topic, not written' }),
+    ),
     finished: Type.Optional(Type.Boolean()),
     error_message: Type.Optional(Type.String()),
     error_code: Type.Optional(Type.String()),

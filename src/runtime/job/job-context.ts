@@ -8,6 +8,8 @@ import type { Logger } from '../logger.ts';
 export interface JobProgress {
   records_written?: number;
   records_total?: number;
+  /** Records that went to the dead-letter topic instead of being written (readers ignore unknown fields). */
+  records_dead_lettered?: number;
   message?: string;
 }
 

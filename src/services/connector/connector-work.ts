@@ -16,7 +16,9 @@ import {
   type MarketType,
 } from '../../protocol/index.ts';
 import type { JobConfig, JobContext, JobProgress, JobWork } from '../../runtime/index.ts';
+import { countDeadLetters } from './dead-letter-count.ts';
 import { EndOfStreamTracker } from './end-of-stream.ts';
+import { foreignRecordReason } from './foreign-records.ts';
 import type { ConnectorOptions } from './options.ts';
 import { openSink } from './sinks/open-sink.ts';
 import type { CollectionSink } from './sinks/sink.ts';
@@ -76,6 +78,7 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
       const ends = new EndOfStreamTracker((await bus.endOffsets(topic)).size);
       await ends.recover(bus, topic, groupId);
       let written = 0;
+      let deadLettered = 0;
       const allEnded = Promise.withResolvers<void>();
       const finishedWhenEnded = (): void => {
         // Live types end too when their loader had a TIME_RANGE: it writes the markers once the range is in.
@@ -87,6 +90,8 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
         name: `${type.kind}s`,
         schema: Type.Union([recordSchema, EndOfStreamSchema]),
         read: type.kind === 'candle' ? readCanonicalCandle : readCanonicalTrade,
+        refuse: (value) =>
+          foreignRecordReason({ collection, symbol: plan.symbol, interval: type.interval }, value),
         handle: async (batch) => {
           const records = batch.filter((i) => i.value.kind !== 'end').map((i) => i.value as MarketRecord);
           await sink.upsert(collection, records);
@@ -100,6 +105,11 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
         handlers: handler,
         logger,
         registry: ctx.registry,
+        hooks: {
+          onDeadLettered: () => {
+            deadLettered += 1;
+          },
+        },
         options: {
           topic,
           groupId,
@@ -113,12 +123,15 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
           commitIntervalMs: 1000,
         },
       });
-      const progress = (): JobProgress => ({ records_written: written });
+      const progress = (): JobProgress => ({
+        records_written: written,
+        records_dead_lettered: deadLettered,
+      });
       const ticker = setInterval(() => {
         ctx
           .report({
             ...progress(),
-            message: `draining ${topic} into ${collection} (${ends.seen} partitions ended)`,
+            message: `draining ${topic} into ${collection} (${ends.seen} partitions ended; ${deadLettered} records dead-lettered)`,
           })
           .catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'could not publish loading'));
       }, options.loadingIntervalMs);
@@ -137,17 +150,60 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
         clearInterval(ticker);
         await consumer.stop();
       }
-      if (signal.aborted) return { ...progress(), message: `stopped; ${written} records written this run` };
-      // No stats here: counting gaps sorts the whole collection (2 s for 1M rows), and the job is done.
-      return {
-        records_written: ends.total(),
-        records_total: ends.total(),
-        message:
-          `${collection}: all ${ends.total()} records of ${topic} stored (${written} upserted by this run); ` +
-          `\`streamforge collection ${collection}\` shows its coverage and gaps`,
-      };
+      if (signal.aborted) {
+        return {
+          ...progress(),
+          message: `stopped; ${written} records written, ${deadLettered} dead-lettered this run`,
+        };
+      }
+      return await finalCount({
+        ctx,
+        plan,
+        deadLetterTopic: consumer.options.deadLetterTopic,
+        partitions: ends.seen,
+        total: ends.total(),
+        run: progress(),
+      });
     } finally {
       if (!deps.sink) await sink.close();
     }
+  };
+}
+
+/**
+ * The `finished` counts, over every run of the job: every record the group committed is a marker, a
+ * stored record or a dead letter, so stored = committed − markers − dead letters. A run that resumed
+ * after a crash counts what the earlier runs stored, and nothing dead-lettered is claimed as stored.
+ * No collection stats here: counting gaps sorts the whole collection (2 s for 1M rows).
+ */
+async function finalCount(done: {
+  ctx: JobContext;
+  plan: ConnectorPlan;
+  deadLetterTopic: string;
+  partitions: number;
+  total: number;
+  run: JobProgress;
+}): Promise<JobProgress> {
+  const { ctx, plan, deadLetterTopic, partitions, total, run } = done;
+  const { topic, collection, groupId } = plan;
+  let committed = 0n;
+  for (const offset of (await ctx.bus.committedOffsets(groupId, topic)).values()) committed += offset;
+  const counted = await countDeadLetters(ctx.bus, deadLetterTopic, groupId, topic);
+  if (counted === undefined)
+    ctx.logger.warn({ topic: deadLetterTopic }, 'could not read the dead letters to their end');
+  const deadLettered = Math.max(counted ?? 0, run.records_dead_lettered ?? 0);
+  const stored = Math.max(0, Number(committed) - partitions - deadLettered);
+  const dead =
+    deadLettered === 0
+      ? 'none dead-lettered'
+      : `${deadLettered} dead-lettered to ${deadLetterTopic} (its headers say why)`;
+  return {
+    records_written: stored,
+    records_total: total,
+    records_dead_lettered: deadLettered,
+    message:
+      `${collection}: ${stored} records of ${topic} stored, ${dead}; the loader produced ${total} ` +
+      `(${run.records_written ?? 0} upserted by this run); ` +
+      `\`streamforge collection ${collection}\` shows its coverage and gaps`,
   };
 }

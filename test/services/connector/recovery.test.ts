@@ -1,9 +1,11 @@
 // The connector's guarantees on the real broker and PostgreSQL: kill -9 mid-stream and restart gives
-// the exact row count with no duplicate; a poison record is dead-lettered and the rest lands; stop
+// the exact row count with no duplicate; poison and foreign records are dead-lettered, counted in
+// `finished`, and the rest lands; stop
 // mid-load ends loader and connector `interrupted`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KafkaBus } from '../../../src/bus/index.ts';
+import { DeadLetterHeaders } from '../../../src/consumer/index.ts';
 import { createCommand, dataTopic, parseTelemetry } from '../../../src/protocol/index.ts';
 import type { PostgresClient } from '../../../src/store/index.ts';
 import { TestBackends } from '../../support/backends.ts';
@@ -65,7 +67,7 @@ describe('connector recovery', { skip: kafkaSkipReason }, () => {
     assert.equal(finished.at(-1)?.records_written, total);
   });
 
-  it('dead-letters poison records and stores the rest', async () => {
+  it('dead-letters poison and foreign records, stores the rest, and `finished` counts both', async () => {
     const queue = await queueIntoTable(backends, 'poison');
     const topic = dataTopic(queue.queueId, 'synthetic_candles_1m');
     await bus.createTopics([{ name: topic, partitions: 3 }]);
@@ -99,6 +101,19 @@ describe('connector recovery', { skip: kafkaSkipReason }, () => {
         value: JSON.stringify({ ...good, open_time: 6, open: '9'.repeat(140_000) }),
         partition: 2,
       },
+      // Valid candles of another symbol and of another interval: not this collection's (BTCUSDT 1m).
+      {
+        topic,
+        key: 'other-symbol',
+        value: JSON.stringify({ ...good, symbol: 'ETHUSDT', open_time: 7 }),
+        partition: 0,
+      },
+      {
+        topic,
+        key: 'other-interval',
+        value: JSON.stringify({ ...good, interval: '5m', open_time: 8 }),
+        partition: 1,
+      },
     ]);
     const env = {
       ...queue.env,
@@ -109,17 +124,38 @@ describe('connector recovery', { skip: kafkaSkipReason }, () => {
       CONNECTOR_MAX_RETRIES: '0',
     };
     assert.equal((await runLoader(bus, env)).state, 'finished');
+    const telemetry = await collectTelemetry(bus, queue.events);
     const connector = await runConnector(bus, env);
+    await telemetry.close();
     assert.equal(connector.state, 'finished', connector.error);
-    assert.equal(await countRows(db, queue.collection), 3000);
+    const stored = await db.query<{ symbol: string; interval: string; n: number }>(
+      `select symbol, interval, count(*)::int as n from "${queue.collection}" group by 1, 2`,
+    );
+    assert.deepEqual(stored.rows, [{ symbol: 'BTCUSDT', interval: '1m', n: 3000 }]);
     const dlq = await bus.subscribe({ topics: [deadLetterTopic(topic)], from: 'earliest' });
-    const letters = await waitFor('three dead letters', async () => {
+    const letters = await waitFor('five dead letters', async () => {
       const seen = [];
-      for (let i = 0; i < 20 && seen.length < 3; i += 1) seen.push(...(await dlq.poll({ maxWaitMs: 500 })));
-      return seen.length >= 3 ? seen : undefined;
+      for (let i = 0; i < 20 && seen.length < 5; i += 1) seen.push(...(await dlq.poll({ maxWaitMs: 500 })));
+      return seen.length >= 5 ? seen : undefined;
     });
     await dlq.close();
-    assert.deepEqual(letters.map((r) => r.key?.toString()).sort(), ['bad-in-db', 'bad-json', 'bad-schema']);
+    assert.deepEqual(letters.map((r) => r.key?.toString()).sort(), [
+      'bad-in-db',
+      'bad-json',
+      'bad-schema',
+      'other-interval',
+      'other-symbol',
+    ]);
+    const foreign = letters.filter((r) => r.key?.toString().startsWith('other-'));
+    assert.deepEqual(
+      foreign.map((r) => r.headers[DeadLetterHeaders.errorCode]),
+      ['SF_FOREIGN_RECORD', 'SF_FOREIGN_RECORD'],
+    );
+    const finished = telemetry.ofTarget('arango-connector', 'finished').at(-1);
+    assert.equal(finished?.records_written, 3000);
+    assert.equal(finished?.records_total, 3000);
+    assert.equal(finished?.records_dead_lettered, 5);
+    assert.match(finished?.message ?? '', /3000 records .* stored, 5 dead-lettered to /);
   });
 
   it('stop mid-load ends the loader and the connector `interrupted`', async () => {

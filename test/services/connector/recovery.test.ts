@@ -158,6 +158,29 @@ describe('connector recovery', { skip: kafkaSkipReason }, () => {
     assert.match(finished?.message ?? '', /3000 records .* stored, 5 dead-lettered to /);
   });
 
+  it('`finished` does not claim dead-lettered records as stored', async () => {
+    const queue = await queueIntoTable(backends, 'claims');
+    const env = {
+      ...queue.env,
+      SYMBOL: 'BTCUSDT',
+      TYPE: 'synthetic_candles_1m',
+      SYNTHETIC_RECORDS: '500',
+    };
+    assert.equal((await runLoader(bus, env)).state, 'finished');
+    // A connector set up for another symbol on the same topic: every record the loader wrote is foreign.
+    const telemetry = await collectTelemetry(bus, queue.events);
+    const connector = await runConnector(bus, { ...env, SYMBOL: 'ETHUSDT' });
+    await telemetry.close();
+    assert.equal(connector.state, 'finished', connector.error);
+    assert.equal(await countRows(db, queue.collection), 0);
+    const finished = telemetry.ofTarget('arango-connector', 'finished').at(-1);
+    assert.deepEqual(
+      [finished?.records_written, finished?.records_total, finished?.records_dead_lettered],
+      [0, 500, 500],
+    );
+    assert.match(finished?.message ?? '', /: 0 records .* stored, 500 dead-lettered to /);
+  });
+
   it('stop mid-load ends the loader and the connector `interrupted`', async () => {
     const peer = await new BinancePeer().start();
     try {

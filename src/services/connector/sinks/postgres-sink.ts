@@ -13,6 +13,7 @@ import {
 import {
   checkCollectionKind,
   checkCollectionName,
+  checkCollectionScope,
   lastPerKey,
   type CollectionSink,
   type CollectionSpec,
@@ -64,11 +65,12 @@ export class PostgresSink implements CollectionSink {
     await this.#client.transaction(async (tx) => {
       // Two connectors creating one collection at once must not race on the catalog or the DDL.
       await tx.query(`select pg_advisory_xact_lock(hashtext($1))`, [`streamforge_collection:${name}`]);
-      const known = await tx.query<{ kind: string }>(
-        `select kind from streamforge_collections where name = $1`,
+      const known = await tx.query<{ kind: string; symbol: string | null; interval: string | null }>(
+        `select kind, symbol, interval from streamforge_collections where name = $1`,
         [name],
       );
       checkCollectionKind(spec, known.rows[0]?.kind);
+      checkCollectionScope(spec, known.rows[0]);
       for (const sql of createTableSql(spec.kind, name)) await tx.query(sql);
       await tx.query(
         `insert into streamforge_collections (name, kind, symbol, interval) values ($1, $2, $3, $4)

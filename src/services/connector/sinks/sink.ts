@@ -112,6 +112,27 @@ export function checkCollectionKind(spec: CollectionSpec, existing: string | und
   );
 }
 
+/**
+ * Refuses a collection whose catalog entry (`existing`) names another symbol or interval than `spec`:
+ * a connector pointed by COLLECTION_NAME at another market's collection would mix its records in.
+ * Entries or specs without a symbol (or interval) are not compared on it.
+ */
+export function checkCollectionScope(
+  spec: CollectionSpec,
+  existing: { symbol?: string | null; interval?: string | null } | undefined,
+): void {
+  const differs = (a: string | null | undefined, b: string | null | undefined): boolean =>
+    a != null && b != null && a !== b;
+  if (!existing || (!differs(existing.symbol, spec.symbol) && !differs(existing.interval, spec.interval)))
+    return;
+  const holds = [existing.symbol, existing.interval].filter((v) => v != null).join(' ');
+  const wanted = [spec.symbol, spec.interval].filter((v) => v !== undefined).join(' ');
+  throw new StreamForgeError(
+    ErrorCodes.INVALID_CONFIG,
+    `collection "${spec.name}" holds ${holds} ${spec.kind}s, not ${wanted}: choose another COLLECTION_NAME`,
+  );
+}
+
 /** Keeps the last record of each natural key: one upsert statement may not touch a row twice. */
 export function lastPerKey<T>(records: readonly T[], key: (record: T) => string): T[] {
   const byKey = new Map<string, T>();

@@ -2,7 +2,12 @@
 // multi-row VALUES) stores the same records and reads back exactly what was written, on the real server.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CandleRecord, MarketRecord, TradeRecord } from '../../../../src/protocol/index.ts';
+import type {
+  CandleRecord,
+  MarketRecord,
+  StreamForgeError,
+  TradeRecord,
+} from '../../../../src/protocol/index.ts';
 import { PostgresSink, type UpsertMethod } from '../../../../src/services/connector/index.ts';
 import type { PostgresClient } from '../../../../src/store/index.ts';
 import { uniqueName } from '../../../support/kafka.ts';
@@ -109,4 +114,23 @@ describe('PostgresSink on PostgreSQL', () => {
       });
     }
   }
+
+  it('refuses a collection of another symbol or interval: its records would mix in', async () => {
+    const table = uniqueName('sink_scope').replaceAll('-', '_');
+    tables.push(table);
+    const sink = new PostgresSink(db);
+    const spec = { name: table, kind: 'candle', symbol: 'BTCUSDT', interval: '1m' } as const;
+    await sink.ensureCollection(spec);
+    await sink.ensureCollection(spec);
+    for (const other of [
+      { ...spec, symbol: 'ETHUSDT' },
+      { ...spec, interval: '5m' },
+    ]) {
+      await assert.rejects(sink.ensureCollection(other), (error: StreamForgeError) => {
+        assert.equal(error.code, 'SF_INVALID_CONFIG');
+        assert.match(error.message, /holds BTCUSDT 1m candles, not .*: choose another COLLECTION_NAME/);
+        return true;
+      });
+    }
+  });
 });

@@ -13,7 +13,7 @@ import { ControlLoop } from '../control/control-loop.ts';
 import type { Health } from '../http/health.ts';
 import type { Logger } from '../logger.ts';
 import { TelemetryPublisher } from '../telemetry/telemetry-publisher.ts';
-import type { JobContext, JobWork } from './job-context.ts';
+import type { JobContext, JobProgress, JobWork } from './job-context.ts';
 import { canMove, type JobState } from './job-state.ts';
 
 export interface JobRunnerOptions {
@@ -140,7 +140,7 @@ export class JobRunner {
     const work = this.#options.work(context);
     try {
       const result = await this.#untilStoppedAndGrace(work);
-      if (this.#abort.signal.aborted) return this.#interrupted();
+      if (this.#abort.signal.aborted) return this.#interrupted(result ?? undefined);
       this.#move('finished');
       await this.#telemetry.publish('finished', { message: 'finished', ...result });
       return { state: 'finished', exitCode: 0 };
@@ -162,11 +162,13 @@ export class JobRunner {
     return Promise.race([work, overdue]);
   }
 
-  async #interrupted(): Promise<JobOutcome> {
+  /** Ends the job `interrupted`, with the counts its work returned when it stopped in time. */
+  async #interrupted(progress?: JobProgress): Promise<JobOutcome> {
     if (this.#state !== 'stopping') this.#move('stopping');
     this.#move('interrupted');
     const reason = errorMessage(this.#abort.signal.reason);
-    await this.#telemetry.publish('interrupted', { message: `stopped: ${reason}` });
+    const said = progress?.message === undefined ? '' : ` (${progress.message})`;
+    await this.#telemetry.publish('interrupted', { ...progress, message: `stopped: ${reason}${said}` });
     return { state: 'interrupted', exitCode: 0 };
   }
 

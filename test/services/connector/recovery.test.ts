@@ -216,6 +216,11 @@ describe('connector recovery', { skip: kafkaSkipReason }, () => {
         .map((e) => e.target)
         .sort();
       assert.deepEqual(last, ['arango-connector', 'loader-producer']);
+      // The connector's last word counts what this run stored and dead-lettered before it stopped.
+      const stopped = telemetry.ofTarget('arango-connector', 'interrupted').at(-1);
+      assert.equal(typeof stopped?.records_written, 'number');
+      assert.equal(stopped?.records_dead_lettered, 0);
+      assert.match(stopped?.message ?? '', /^stopped: .*records written, 0 dead-lettered this run/);
       const loaded = telemetry.ofTarget('loader-producer').at(-1);
       assert.ok((loaded?.records_written ?? 0) < 365 * 1440, 'stopped before the year was loaded');
       assert.ok(parseTelemetry(JSON.stringify(loaded)).ok);

@@ -101,6 +101,7 @@ describe('connector while PostgreSQL stops mid-COPY', { skip: kafkaSkipReason },
       );
       const finished = telemetry.ofTarget('arango-connector', 'finished').at(-1);
       assert.equal(finished?.records_written, RECORDS);
+      assert.equal(finished?.records_dead_lettered, 0);
       await db.close();
     });
   }

@@ -1,4 +1,4 @@
-import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
+import { ErrorCodes, QUEUE_CANDLE_INTERVALS, StreamForgeError } from '../protocol/index.ts';
 import type { JobWork } from '../runtime/index.ts';
 import type { JobSpec } from './types.ts';
 
@@ -69,8 +69,7 @@ export const DEFAULT_SIMULATION: SimulationOptions = Object.freeze({
   recordsPerTick: 1000,
 });
 
-/** Binance kline intervals (1M is left out: lowercased names would collide with 1m). */
-const INTERVAL = '(?:1s|1m|3m|5m|15m|30m|1h|2h|4h|6h|8h|12h|1d|3d|1w)';
+const INTERVAL = `(?:${QUEUE_CANDLE_INTERVALS.join('|')})`;
 
 const rule = (pattern: string, streaming: boolean, example: string): TypeRule =>
   Object.freeze({ pattern: new RegExp(`^${pattern}$`), streaming, example });

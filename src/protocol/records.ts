@@ -29,6 +29,9 @@ export const CANDLE_INTERVALS = [
 ] as const;
 export type CandleInterval = (typeof CANDLE_INTERVALS)[number];
 
+/** The intervals a queue may request: every one but `1M`, whose lowercased topic and collection names would collide with `1m`'s. */
+export const QUEUE_CANDLE_INTERVALS: readonly CandleInterval[] = CANDLE_INTERVALS.filter((i) => i !== '1M');
+
 const Decimal = Type.String({
   pattern: '^-?[0-9]+(\\.[0-9]+)?$',
   description: 'decimal string, e.g. "42314.10"',

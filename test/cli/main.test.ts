@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { TARGET_TYPES } from '../../src/launcher/job-catalog.ts';
+import { CANDLE_INTERVALS } from '../../src/protocol/index.ts';
 import { CLI } from '../services/dummy/dummy-harness.ts';
 
 function streamforge(args: string[], nodeArgs: string[] = [], env: Record<string, string> = {}) {
@@ -35,6 +37,17 @@ describe('streamforge (the command index)', () => {
       assert.equal(help.code, 0, `${name} --help: ${help.err}`);
       assert.match(help.out, new RegExp(`^Usage: streamforge ${name}\\b`), name);
     }
+  });
+
+  it('loader --help lists exactly the candle intervals a queue accepts', () => {
+    // Regression: the help listed 1M, which POST /queues/start refuses.
+    const help = streamforge(['loader', '--help']).out;
+    const listed = /api_candles_<interval> .*\(interval ([^)]*)\)/.exec(help)?.[1]?.split(' ') ?? [];
+    const loaderRules = TARGET_TYPES['loader-producer'];
+    const accepted = CANDLE_INTERVALS.filter((i) =>
+      loaderRules.some((r) => r.pattern.test(`api_candles_${i}`)),
+    );
+    assert.deepEqual(listed, accepted);
   });
 
   it('names an unknown command and exits 2', () => {

@@ -1,3 +1,4 @@
+import { QUEUE_CANDLE_INTERVALS } from '../../protocol/index.ts';
 import { createLogger, readJobConfig } from '../../runtime/index.ts';
 import {
   LOADER_HTTP_PORT,
@@ -17,7 +18,7 @@ from the source TYPE names, produces it to the data topic keyed by natural key, 
 end-of-stream marker on every partition. Obeys ping and stop on queue-control; telemetry on queue-events.
 
 TYPE:
-  api_candles_<interval>   GET /api/v3/klines (interval 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M)
+  api_candles_<interval>   GET /api/v3/klines (interval ${QUEUE_CANDLE_INTERVALS.join(' ')})
   api_trades               GET /api/v3/aggTrades (paged by fromId, bounded by the time range)
   ws_candles_<interval>    live <symbol>@kline_<interval>: closed candles; runs until stopped
   ws_trades                live <symbol>@aggTrade; runs until stopped

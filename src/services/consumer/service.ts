@@ -80,11 +80,9 @@ export class ConsumerService {
 
   /** Migrates the users table, serves metrics, connects to Kafka and starts consuming. */
   async start(): Promise<void> {
-    const { app, metrics, consumer, kafka } = this.config;
-    this.logger.info(
-      { version: app.version, env: app.env, brokers: kafka.bootstrapServers.join(',') },
-      'starting',
-    );
+    const { metrics, consumer, kafka } = this.config;
+    // version and env are already on every line (the logger's base).
+    this.logger.info({ brokers: kafka.bootstrapServers.join(',') }, 'starting');
     const applied = await migrate(this.#store, this.#users.migrations());
     if (applied.length > 0) this.logger.info({ migrations: applied }, 'database migrated');
     if (metrics.enabled) {

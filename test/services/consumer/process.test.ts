@@ -115,6 +115,14 @@ describe('streamforge consumer (process)', { skip: kafkaSkipReason }, () => {
     );
     second.child.kill('SIGTERM');
     assert.equal(await second.exit, 0, second.output());
+    // Regression: the `starting` line repeated the logger's base keys (version and env twice).
+    const starting = second
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"msg":"starting"'));
+    assert.ok(starting, second.output());
+    const keys = [...starting.matchAll(/[{,]"([a-z_]+)":/g)].map((m) => m[1]);
+    assert.deepEqual(keys, [...new Set(keys)], `every key once: ${starting}`);
     assert.equal(
       await committedTotal(group, topic),
       generated.records.length,

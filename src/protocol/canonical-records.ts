@@ -1,4 +1,10 @@
-import { CANDLE_INTERVALS, type CandleRecord, type MarketRecord, type TradeRecord } from './records.ts';
+import {
+  CANDLE_INTERVALS,
+  MAX_RECORD_MILLIS,
+  type CandleRecord,
+  type MarketRecord,
+  type TradeRecord,
+} from './records.ts';
 
 /**
  * A fast reader for the one spelling of a record every StreamForge loader writes: `JSON.stringify` of a
@@ -19,7 +25,6 @@ const ID = '(-1|0|[1-9][0-9]{0,15})';
 const SYMBOL = '"([A-Z0-9]{1,32})"';
 const INTERVAL = `"(${CANDLE_INTERVALS.join('|')})"`;
 const BOOLEAN = '(true|false)';
-const MAX_MILLIS = 8_640_000_000_000_000;
 
 function recordPattern(fields: readonly (readonly [string, string])[]): RegExp {
   return new RegExp(`^\\{${fields.map(([name, value]) => `"${name}":${value}`).join(',')}\\}$`);
@@ -63,7 +68,7 @@ export const readCanonicalCandle: CanonicalReader<CandleRecord> = (json) => {
   const openTime = Number(m[3]);
   const closeTime = Number(m[4]);
   const trades = Number(m[11]);
-  if (openTime > MAX_MILLIS || closeTime > MAX_MILLIS || !safe(trades)) return undefined;
+  if (openTime > MAX_RECORD_MILLIS || closeTime > MAX_RECORD_MILLIS || !safe(trades)) return undefined;
   return {
     kind: 'candle',
     symbol: m[1]!,
@@ -89,7 +94,7 @@ export const readCanonicalTrade: CanonicalReader<TradeRecord> = (json) => {
   const firstId = Number(m[5]);
   const lastId = Number(m[6]);
   const time = Number(m[7]);
-  if (!safe(tradeId) || !safe(firstId) || !safe(lastId) || time > MAX_MILLIS) return undefined;
+  if (!safe(tradeId) || !safe(firstId) || !safe(lastId) || time > MAX_RECORD_MILLIS) return undefined;
   return {
     kind: 'trade',
     symbol: m[1]!,

@@ -1,7 +1,7 @@
 import { ErrorCodes, StreamForgeError } from './errors.ts';
 import type { ParseResult } from './parse-result.ts';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler';
 
 /** Bytes (or a string) to a value that matches `schema`; unknown fields are kept and ignored. */
 export function createJsonParser<S extends TSchema>(schema: S, what: string) {
@@ -15,10 +15,21 @@ export function createJsonParser<S extends TSchema>(schema: S, what: string) {
       return invalid(`${what}: not valid JSON (${(error as Error).message})`);
     }
     if (checker.Check(data)) return { ok: true, value: data };
-    const first = checker.Errors(data).First();
+    const first = closest(checker.Errors(data).First());
     const where = first?.path ? ` at ${first.path}` : '';
     return invalid(`${what}: ${first?.message ?? 'does not match the schema'}${where}`);
   };
+}
+
+/**
+ * A union's own error says only "Expected union value"; the error that helps is the one of the variant
+ * the value came closest to (fewest errors): `trades` too large in what is otherwise a candle.
+ */
+function closest(error: ValueError | undefined): ValueError | undefined {
+  if (!error || error.errors.length === 0) return error;
+  const variants = error.errors.map((iterator) => [...iterator]);
+  const nearest = variants.reduce((best, next) => (next.length < best.length ? next : best));
+  return nearest[0] ? closest(nearest[0]) : error;
 }
 
 function invalid(message: string): { ok: false; error: StreamForgeError } {

@@ -36,7 +36,16 @@ const Decimal = Type.String({
   pattern: '^-?[0-9]+(\\.[0-9]+)?$',
   description: 'decimal string, e.g. "42314.10"',
 });
-const Millis = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'Unix milliseconds' });
+/**
+ * The last instant a record may carry, 9999-12-31T23:59:59.999Z: past it an ISO-8601 time needs a
+ * six-digit `+YYYYYY` year, which PostgreSQL's timestamp input refuses (JavaScript's own limit, 8.64e15,
+ * was admitted and then failed in the database).
+ */
+export const MAX_RECORD_MILLIS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const Millis = Type.Integer({ minimum: 0, maximum: MAX_RECORD_MILLIS, description: 'Unix milliseconds' });
+/** Counts are JavaScript numbers: past 2^53 they are no longer exact (1e20 was stored as something else). */
+const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 const SymbolName = Type.String({ pattern: '^[A-Z0-9]{1,32}$', description: 'upper case, e.g. BTCUSDT' });
 const Id = Type.Integer({ minimum: -1, maximum: Number.MAX_SAFE_INTEGER });
 
@@ -54,7 +63,7 @@ export const CandleRecordSchema = Type.Object(
     close: Decimal,
     volume: Decimal,
     quote_volume: Decimal,
-    trades: Type.Integer({ minimum: 0 }),
+    trades: Count,
     taker_buy_base_volume: Decimal,
     taker_buy_quote_volume: Decimal,
   },

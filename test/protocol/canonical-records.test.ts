@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   CandleRecordSchema,
+  MAX_RECORD_MILLIS,
   TradeRecordSchema,
+  parseDataMessage,
   readCanonicalCandle,
   readCanonicalTrade,
   type CandleRecord,
@@ -38,7 +40,7 @@ const trade: TradeRecord = {
   quantity: '26938',
   first_trade_id: 0,
   last_trade_id: Number.MAX_SAFE_INTEGER,
-  time: 8_640_000_000_000_000,
+  time: MAX_RECORD_MILLIS,
   is_buyer_maker: false,
   is_best_match: true,
 };
@@ -110,9 +112,26 @@ describe('canonical record readers', () => {
     }
   });
 
+  it('the schema refuses what PostgreSQL or a JavaScript number cannot hold, naming the field', () => {
+    // Regression: open_time up to 8.64e15 passed and PostgreSQL refused it; trades 1e20 passed and was
+    // dead-lettered later with a message about the COPY row, not the field.
+    const refused = [
+      [{ ...candle, open_time: MAX_RECORD_MILLIS + 1 }, /253402300799999 at \/open_time/],
+      [{ ...candle, close_time: 8_640_000_000_000_000 }, /at \/close_time/],
+      [{ ...candle, trades: 1e20 }, /9007199254740991 at \/trades/],
+      [{ ...trade, time: MAX_RECORD_MILLIS + 1 }, /at \/time/],
+    ] as const;
+    for (const [record, reason] of refused) {
+      const parsed = parseDataMessage(JSON.stringify(record));
+      assert.equal(parsed.ok, false, JSON.stringify(record));
+      if (!parsed.ok) assert.match(parsed.error.message, reason);
+    }
+    assert.equal(parseDataMessage(JSON.stringify({ ...candle, open_time: MAX_RECORD_MILLIS })).ok, true);
+  });
+
   it('decline values out of the schema’s bounds', () => {
     const outOfBounds = [
-      readCanonicalCandle(JSON.stringify({ ...candle, open_time: 8_640_000_000_000_001 })),
+      readCanonicalCandle(JSON.stringify({ ...candle, open_time: MAX_RECORD_MILLIS + 1 })),
       readCanonicalCandle(JSON.stringify({ ...candle, interval: '2m' })),
       readCanonicalCandle(JSON.stringify({ ...candle, symbol: 'btcusdt' })),
       readCanonicalCandle(JSON.stringify({ ...candle, open: '1.' })),

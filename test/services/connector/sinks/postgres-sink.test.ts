@@ -2,11 +2,12 @@
 // multi-row VALUES) stores the same records and reads back exactly what was written, on the real server.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type {
-  CandleRecord,
-  MarketRecord,
-  StreamForgeError,
-  TradeRecord,
+import {
+  MAX_RECORD_MILLIS,
+  type CandleRecord,
+  type MarketRecord,
+  type StreamForgeError,
+  type TradeRecord,
 } from '../../../../src/protocol/index.ts';
 import { PostgresSink, type UpsertMethod } from '../../../../src/services/connector/index.ts';
 import type { PostgresClient } from '../../../../src/store/index.ts';
@@ -114,6 +115,20 @@ describe('PostgresSink on PostgreSQL', () => {
       });
     }
   }
+
+  it('every method stores the last instant the record schema admits', async () => {
+    // Regression: the schema admitted times up to 8.64e15 ms, which COPY wrote as `+275760-…` and
+    // PostgreSQL refused; the bound is now the end of year 9999.
+    for (const method of ['copy', 'unnest', 'values'] as UpsertMethod[]) {
+      const table = uniqueName(`sink_max_${method}`).replaceAll('-', '_');
+      tables.push(table);
+      const sink = new PostgresSink(db, { method });
+      await sink.ensureCollection({ name: table, kind: 'trade' });
+      const last = { ...trade(1, '1.5'), time: MAX_RECORD_MILLIS };
+      await sink.upsert(table, [last]);
+      assert.deepEqual(await readBack(db, table, 'trade'), [last], method);
+    }
+  });
 
   it('refuses a collection of another symbol or interval: its records would mix in', async () => {
     const table = uniqueName('sink_scope').replaceAll('-', '_');

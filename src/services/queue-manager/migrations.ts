@@ -88,4 +88,9 @@ export const QUEUE_MANAGER_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // When a job became ready to launch again (its retry); the first attempt is ready with its queue.
+    id: 'queue-manager-0002-job-retried-at',
+    sql: `alter table qm_jobs add column retried_at timestamptz`,
+  },
 ];

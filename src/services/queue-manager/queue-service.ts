@@ -183,7 +183,7 @@ export class QueueService {
     const attempt = job.attempt + 1;
     await store.sql.transaction(async (tx) => {
       await tx.query(
-        `update qm_jobs set status = 'pending', attempt = $3, job_name = $4, launcher_ref = null, launched_at = null,
+        `update qm_jobs set status = 'pending', attempt = $3, job_name = $4, retried_at = now(), launcher_ref = null, launched_at = null,
            started_at = null, finished_at = null, last_seen_at = null, pinged_at = null, stop_requested_at = null,
            exited_at = null, exit_code = null, exit_reason = null, records_written = 0, records_total = null,
            last_event = null, last_event_at = null, error_message = null, error_code = null

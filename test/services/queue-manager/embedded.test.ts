@@ -1,6 +1,7 @@
 // The embedded mode end to end on its real parts: PGlite, the memory bus, in-process jobs, the HTTP API.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryBus, type Subscription } from '../../../src/bus/index.ts';
 import { parseCommand } from '../../../src/protocol/index.ts';
 import type { QueueManager } from '../../../src/services/queue-manager/index.ts';
@@ -42,6 +43,7 @@ describe('queue manager, embedded: PGlite + memory bus + inline jobs', () => {
   let historical: string;
 
   const queue = async (id: string) => (await http.get(`/queues/${id}`)).body;
+  const metricsText = async () => (await fetch(`${http.base}/metrics`)).text();
   const until = (id: string, status: string) =>
     waitFor(
       `queue ${id} ${status}`,
@@ -221,9 +223,20 @@ describe('queue manager, embedded: PGlite + memory bus + inline jobs', () => {
     assert.deepEqual(failed.jobs[2]!.depends_on, [loader]);
     assert.equal(failed.jobs[1]!.status, 'finished', 'independent jobs go on');
     assert.equal(failed.jobs[2]!.status, 'pending', 'the graph still waits');
+    // Regression: a retry's launch latency was counted from the queue's start, not from the retry.
+    await sleep(1000);
+    const latencySum = async () =>
+      Number(/^queue_manager_launch_latency_seconds_sum\{[^}]*\} (\S+)$/m.exec(await metricsText())?.[1]);
+    const sumBefore = await latencySum();
+    const sinceStart = (Date.now() - Date.parse(failed.created_at)) / 1000;
     const retried = await http.post(`/queues/${id}/jobs/${loader}/retry`);
     assert.equal(retried.status, 202, JSON.stringify(retried.body));
     const done = await until(id, 'finished');
+    const retryLatency = (await latencySum()) - sumBefore;
+    assert.ok(
+      retryLatency < sinceStart / 2,
+      `retry launched ${retryLatency} s after it became ready, not ${sinceStart} s`,
+    );
     assert.equal(done.jobs[0]!.attempt, 2);
     assert.match(done.jobs[0]!.job_name, /-r2$/);
     assert.equal(done.jobs[0]!.error, null);

@@ -32,6 +32,8 @@ export interface JobRow {
   depends_on: string[];
   status: JobStatus;
   attempt: number;
+  /** When the current attempt was asked for by a retry; null for the first attempt. */
+  retried_at: Date | null;
   launcher_ref: string | null;
   launched_at: Date | null;
   started_at: Date | null;
@@ -50,7 +52,7 @@ export interface JobRow {
 }
 
 export const JOB_COLUMNS = `telemetry_id, queue_id, position, target, type, streaming, job_name, topic, collection,
-  params, depends_on, status, attempt, launcher_ref, launched_at, started_at, finished_at, last_seen_at, pinged_at,
+  params, depends_on, status, attempt, retried_at, launcher_ref, launched_at, started_at, finished_at, last_seen_at, pinged_at,
   stop_requested_at, exited_at, exit_code, exit_reason, records_written::float8 as records_written,
   records_total::float8 as records_total, last_event, error_message, error_code`;
 

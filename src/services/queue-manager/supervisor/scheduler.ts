@@ -86,8 +86,9 @@ export class Scheduler {
       return true;
     });
     if (!claimed) return;
+    // Ready when its queue started or its retry was asked for, and its dependencies had finished.
     const readyAt = Math.max(
-      queue.created_at.getTime(),
+      (job.retried_at ?? queue.created_at).getTime(),
       ...all.filter((j) => job.depends_on.includes(j.telemetry_id)).map((j) => j.finished_at?.getTime() ?? 0),
     );
     try {

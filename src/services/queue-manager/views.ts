@@ -3,6 +3,19 @@ import type { EventRow, JobRow, QueueRow } from './store/rows.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
+/** The job that writes a data topic; another job on the same topic drains it (the connector). */
+export const TOPIC_WRITER = 'loader-producer';
+
+/**
+ * Whether a job's records count toward its queue's `records_written`, so that each record counts once:
+ * a loader's records are only in flight on its topic, and when a job of the queue drains that topic
+ * they count there, as stored. (queue-store.ts says the same in SQL for the queue list.)
+ */
+export function countsTowardQueue(job: JobRow, jobs: readonly JobRow[]): boolean {
+  if (job.target !== TOPIC_WRITER) return true;
+  return !jobs.some((other) => other.topic === job.topic && other.target !== TOPIC_WRITER);
+}
+
 export function jobView(j: JobRow): JobView {
   const end = j.finished_at ?? (j.started_at ? new Date() : null);
   return {
@@ -41,7 +54,7 @@ export function queueSummary(q: QueueRow, jobs?: readonly JobRow[]): QueueSummar
     records = 0;
     for (const j of jobs) {
       byStatus[j.status] = (byStatus[j.status] ?? 0) + 1;
-      records += j.records_written;
+      if (countsTowardQueue(j, jobs)) records += j.records_written;
     }
   }
   return {

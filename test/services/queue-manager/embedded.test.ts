@@ -116,10 +116,20 @@ describe('queue manager, embedded: PGlite + memory bus + inline jobs', () => {
       assert.equal(job.last_event.event, 'finished');
       assert.ok(job.duration_seconds > 0);
     }
+    // Regression: the queue added its loaders' counts to the connectors' that stored the same records.
+    const loaders = view.jobs.filter((j) => j.target === 'loader-producer');
+    assert.ok(
+      loaders.every((l) => view.jobs.some((j) => j.target === 'arango-connector' && j.topic === l.topic)),
+    );
+    const notLoaders = view.jobs.filter((j) => j.target !== 'loader-producer');
     assert.equal(
       view.records_written,
-      view.jobs.reduce((sum, j) => sum + j.records_written, 0),
+      notLoaders.reduce((sum, j) => sum + j.records_written, 0),
     );
+    const listed = (await http.get('/queues?status=finished')).body.items.find(
+      (q) => q.queue_id === view.queue_id,
+    );
+    assert.equal(listed?.records_written, view.records_written, 'the list counts as the queue view');
     const launches = await sql.query<{ n: number }>(`select count(*)::int as n from qm_launches`);
     assert.equal(launches.rows[0]!.n, 6);
   });

@@ -3,6 +3,7 @@ import type { PlannedQueue } from '../request/plan.ts';
 import type { JobStatus, QueueStatus } from '../request/schema.ts';
 import { rollUp } from '../rollup.ts';
 import { JOB_COLUMNS, QUEUE_COLUMNS, type EventRow, type JobRow, type QueueRow } from './rows.ts';
+import { TOPIC_WRITER } from '../views.ts';
 
 export interface ListFilter {
   status?: QueueStatus;
@@ -13,6 +14,10 @@ export interface ListFilter {
 }
 
 /** Queue and job state in SQL (PostgreSQL or PGlite); every method is one statement or one transaction. */
+/** countsTowardQueue (views.ts) for a row `j` of qm_jobs: a loader whose topic a job of its queue drains counts there. */
+const COUNTS_TOWARD_QUEUE = `j.target <> '${TOPIC_WRITER}' or not exists (
+  select 1 from qm_jobs r where r.queue_id = j.queue_id and r.topic = j.topic and r.target <> '${TOPIC_WRITER}')`;
+
 export class QueueStore {
   readonly #sql: SqlClient;
 
@@ -109,7 +114,7 @@ export class QueueStore {
        from qm_queues q
        left join lateral (
          select jsonb_object_agg(status, n) as jobs_by_status, sum(records)::float8 as records_written
-         from (select status, count(*)::int as n, sum(records_written) as records
+         from (select status, count(*)::int as n, sum(records_written) filter (where ${COUNTS_TOWARD_QUEUE}) as records
                from qm_jobs j where j.queue_id = q.queue_id group by status) c
        ) s on true
        ${where.length ? `where ${where.join(' and ')}` : ''}

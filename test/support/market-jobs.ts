@@ -2,7 +2,12 @@
 // control/events topics (and, for the PostgreSQL sink, a table of their own), and collects their telemetry.
 // As child processes: startCli (cli.ts).
 import type { Bus } from '../../src/bus/index.ts';
-import { createLogger, readJobConfig, type JobOutcome } from '../../src/runtime/index.ts';
+import {
+  createLogger,
+  readJobConfig,
+  type JobHostOptions,
+  type JobOutcome,
+} from '../../src/runtime/index.ts';
 import {
   readConnectorOptions,
   runConnectorService,
@@ -87,6 +92,7 @@ export function runConnector(
   bus: Bus,
   env: Record<string, string>,
   sink?: CollectionSink,
+  host: Partial<JobHostOptions> = {},
 ): Promise<JobOutcome> {
   const config = readJobConfig({ TARGET: 'arango-connector', ...env }, 'arango-connector', 0);
   return runConnectorService({
@@ -97,6 +103,7 @@ export function runConnector(
     logger: quiet('connector'),
     http: false,
     handleSignals: false,
+    ...host,
   });
 }
 

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Bus } from '../../bus/index.ts';
 import type { Command } from '../../protocol/index.ts';
 import type { JobConfig } from '../config/job-config.ts';
+import type { HealthCheck } from '../http/health.ts';
 import type { Logger } from '../logger.ts';
 
 /** Progress a job reports; sent as a `loading` event. */
@@ -25,6 +26,8 @@ export interface JobContext {
   readonly registry: Registry;
   /** Publishes a `loading` event. */
   readonly report: (progress: JobProgress) => Promise<void>;
+  /** Adds a check to /health/ready, e.g. that the job's database answers. */
+  readonly addReadinessCheck: (name: string, check: HealthCheck) => void;
   /** Called after each ping addressed to this job has been answered with a pong. */
   readonly onPing: (listener: (command: Command) => void) => void;
 }

@@ -136,6 +136,7 @@ export class JobRunner {
         await this.#telemetry.publish('loading', progress);
       },
       onPing: (listener) => this.#pingListeners.push(listener),
+      addReadinessCheck: (name, check) => this.#options.health.addReadinessCheck(name, check),
     };
     const work = this.#options.work(context);
     try {

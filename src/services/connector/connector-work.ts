@@ -67,6 +67,8 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
     const plan = planConnector(ctx.config, options);
     const { type, topic, collection, groupId } = plan;
     const sink = deps.sink ?? (await openSink(options));
+    // While the database is away the partitions pause; the probe says so instead of "ready".
+    ctx.addReadinessCheck('database', () => sink.ping());
     try {
       await sink.ensureCollection({
         name: collection,

@@ -71,7 +71,15 @@ describe('connector while PostgreSQL stops mid-COPY', { skip: kafkaSkipReason },
       );
 
       const telemetry = await collectTelemetry(bus, queue.events);
-      const connector = runConnector(bus, env);
+      let port = 0;
+      const connector = runConnector(bus, env, undefined, { http: true, onListening: (p) => (port = p) });
+      const ready = async () => {
+        const answer = await fetch(`http://127.0.0.1:${port}/health/ready`);
+        return {
+          status: answer.status,
+          database: ((await answer.json()) as { checks: Record<string, boolean> }).checks.database,
+        };
+      };
       await waitFor(
         'the connector COPY to wait on the held key',
         async () => {
@@ -82,12 +90,16 @@ describe('connector while PostgreSQL stops mid-COPY', { skip: kafkaSkipReason },
         },
         60_000,
       );
+      assert.deepEqual(await ready(), { status: 200, database: true });
       await server.stop(mode);
+      const duringOutage = await ready();
       await holder.end().catch(() => undefined);
       await server.restart();
 
       const outcome = await connector;
       await telemetry.close();
+      // Regression: /health/ready answered ok while the connector's database was down.
+      assert.deepEqual(duringOutage, { status: 503, database: false });
       assert.equal(outcome.state, 'finished', outcome.error);
       const counted = await db.query<{ n: number; d: number }>(
         `select count(*)::int as n, count(distinct open_time)::int as d from "${collection}"`,

@@ -108,6 +108,13 @@ export class ArangoSink implements CollectionSink {
     }
   }
 
+  ping(): Promise<boolean> {
+    return this.#db.version().then(
+      () => true,
+      () => false,
+    );
+  }
+
   close(): Promise<void> {
     this.#db.close();
     return Promise.resolve();

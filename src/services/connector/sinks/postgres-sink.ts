@@ -125,6 +125,10 @@ export class PostgresSink implements CollectionSink {
     return collectionStats(this.#client, checkCollectionName(collection));
   }
 
+  ping(): Promise<boolean> {
+    return this.#client.ping();
+  }
+
   async close(): Promise<void> {
     if (this.#ownsClient) await this.#client.close();
   }

@@ -84,6 +84,8 @@ export interface CollectionSink {
   /** Upserts `records` (all of the collection's kind); resolves once they are durable. */
   upsert(collection: string, records: readonly MarketRecord[]): Promise<void>;
   stats(collection: string): Promise<CollectionStats>;
+  /** Whether the database answers now (the job's readiness probe). */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 

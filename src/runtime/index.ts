@@ -4,6 +4,7 @@ export * from './config/job-config.ts';
 export * from './logger.ts';
 export * from './shutdown.ts';
 export * from './http/health.ts';
+export * from './http/metrics-registry.ts';
 export * from './http/service-http-server.ts';
 export * from './telemetry/telemetry-publisher.ts';
 export * from './control/control-loop.ts';

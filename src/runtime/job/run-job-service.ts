@@ -1,8 +1,9 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { createBus, type Bus } from '../../bus/index.ts';
 import { errorMessage, type Telemetry } from '../../protocol/index.ts';
 import type { JobConfig } from '../config/job-config.ts';
 import { Health } from '../http/health.ts';
+import { createMetricsRegistry } from '../http/metrics-registry.ts';
 import { ServiceHttpServer } from '../http/service-http-server.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { onShutdownSignal } from '../shutdown.ts';
@@ -44,7 +45,7 @@ export async function runJobService(options: JobServiceOptions): Promise<JobOutc
       service: options.service,
       base: { queue_id: config.queueId, telemetry_id: config.telemetryId },
     });
-  const registry = options.registry ?? defaultRegistry();
+  const registry = options.registry ?? createMetricsRegistry();
   const health = new Health();
   const ownBus = options.bus === undefined;
   const bus = options.bus ?? createBus(config.kafka);
@@ -73,11 +74,4 @@ export async function runJobService(options: JobServiceOptions): Promise<JobOutc
     await server?.close();
     logger.flush();
   }
-}
-
-/** A registry with Node's default metrics: what every service's /metrics starts from. */
-export function defaultRegistry(): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  return registry;
 }

@@ -1,7 +1,7 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { KafkaBus, type Bus } from '../../bus/index.ts';
 import { EventConsumer } from '../../consumer/index.ts';
-import { Health, ServiceHttpServer, createLogger, type Logger } from '../../runtime/index.ts';
+import { Health, ServiceHttpServer, createLogger, createMetricsRegistry, type Logger } from '../../runtime/index.ts';
 import { PostgresClient, migrate, type SqlClient } from '../../store/index.ts';
 import type { ConsumerServiceConfig } from './config.ts';
 import { userEventRouter } from './handlers.ts';
@@ -42,7 +42,7 @@ export class ConsumerService {
     const { config } = init;
     this.config = config;
     this.logger = init.logger ?? serviceLogger(config);
-    this.registry = init.registry ?? defaultRegistry();
+    this.registry = init.registry ?? createMetricsRegistry();
     this.#ownBus = init.bus === undefined;
     this.#bus = init.bus ?? new KafkaBus(config.kafka);
     this.#ownStore = init.store === undefined;
@@ -133,10 +133,4 @@ function serviceLogger(config: ConsumerServiceConfig): Logger {
     base: { version: config.app.version, env: config.app.env },
     destination: config.log.format === 'text' ? (textLogDestination() as NodeJS.WritableStream) : undefined,
   });
-}
-
-function defaultRegistry(): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  return registry;
 }

@@ -1,6 +1,6 @@
 import { createBus } from '../../bus/index.ts';
 import {
-  defaultRegistry,
+  createMetricsRegistry,
   TelemetryPublisher,
   runJobService,
   type JobHostOptions,
@@ -18,7 +18,7 @@ export interface DummyServiceOptions extends JobHostOptions {
 
 /** dummy-service: stands in for any job, obeys ping/stop, simulates loading and failures. */
 export async function runDummyService({ options, ...host }: DummyServiceOptions): Promise<JobOutcome> {
-  const registry = defaultRegistry();
+  const registry = createMetricsRegistry();
   const metrics = new DummyMetrics(registry);
   if (options.noop) return runNoop(host, metrics);
   return runJobService({

@@ -1,10 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Bus } from '../../bus/index.ts';
 import type { JobCatalog, JobLauncher } from '../../launcher/index.ts';
 import { errorMessage } from '../../protocol/index.ts';
-import { Health, type Logger } from '../../runtime/index.ts';
+import { Health, createMetricsRegistry, type Logger } from '../../runtime/index.ts';
 import { migrate, type SqlClient } from '../../store/index.ts';
 import { buildApi } from './api/server.ts';
 import type { QueueManagerConfig } from './config.ts';
@@ -40,7 +39,7 @@ export interface QueueManagerOptions {
  */
 export class QueueManager {
   readonly #o: QueueManagerOptions;
-  readonly registry = new Registry();
+  readonly registry = createMetricsRegistry();
   readonly health = new Health();
   readonly store: QueueStore;
   readonly service: QueueService;
@@ -57,7 +56,6 @@ export class QueueManager {
   constructor(options: QueueManagerOptions) {
     this.#o = options;
     const { config, sql, bus, launcher, logger } = options;
-    collectDefaultMetrics({ register: this.registry });
     this.store = new QueueStore(sql);
     this.#metrics = new QueueManagerMetrics(this.registry, sql);
     const commander = new Commander(bus, config.controlTopic, this.#metrics);

@@ -12,6 +12,7 @@ import { migrate, type PostgresClient } from '../../../src/store/index.ts';
 import { TestBackends } from '../../support/backends.ts';
 import { kafkaSkipReason, testKafka } from '../../support/kafka.ts';
 import { testDatabaseUrl } from '../../support/postgres.ts';
+import { assertPassesPromtool } from '../../support/promtool.ts';
 import { waitFor } from '../../support/wait.ts';
 import { readTopic, sample, silent, topicSize } from '../../consumer/support.ts';
 import { TcpProxy } from './tcp-proxy.ts';
@@ -204,6 +205,7 @@ describe('consumer-service', { skip: kafkaSkipReason }, () => {
     assert.deepEqual(users, generated.expected);
     assert.equal(await topicSize(bus, dlq), 0, 'retried, not dead-lettered');
     const text = await metricsOf(s);
+    assertPassesPromtool(text, 'the consumer service /metrics');
     assert.equal(sample(text, 'consumer_events_retried_total', { reason: 'handler' }), 2);
     assert.equal(sample(text, 'consumer_events_failed_total', { reason: 'handler' }), 2);
   });

@@ -10,6 +10,7 @@ import { busesUnderTest } from '../../support/buses.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { TelemetryRecorder } from '../../support/telemetry-recorder.ts';
 import { waitFor } from '../../support/wait.ts';
+import { assertPassesPromtool } from '../../support/promtool.ts';
 import { metricValue, metricsOf, startDummy, type DummyJob, type Topics } from './dummy-harness.ts';
 
 for (const target of busesUnderTest()) {
@@ -198,6 +199,7 @@ for (const target of busesUnderTest()) {
         const t = await metricsOf(job);
         return metricValue(t, 'dummy_pongs_total') === 1 ? t : undefined;
       });
+      assertPassesPromtool(text, 'dummy-service /metrics');
       assert.equal(metricValue(text, 'dummy_pings_total'), 1);
       assert.equal(metricValue(text, 'dummy_events_total{event="started"}'), 1);
       assert.equal(metricValue(text, 'dummy_events_total{event="pong"}'), 1);

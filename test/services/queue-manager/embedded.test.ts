@@ -6,6 +6,7 @@ import { MemoryBus, type Subscription } from '../../../src/bus/index.ts';
 import { parseCommand } from '../../../src/protocol/index.ts';
 import type { QueueManager } from '../../../src/services/queue-manager/index.ts';
 import { PGliteClient } from '../../../src/store/index.ts';
+import { assertPassesPromtool } from '../../support/promtool.ts';
 import { waitFor } from '../../support/wait.ts';
 import { SEED_HISTORICAL, SEED_REALTIME, api, startManager, testConfig } from './harness.ts';
 import { readSse } from './sse.ts';
@@ -358,6 +359,7 @@ describe('queue manager, embedded: PGlite + memory bus + inline jobs', () => {
     ]) {
       assert.ok(metrics.includes(name), name);
     }
+    assertPassesPromtool(metrics, 'the queue manager /metrics');
     const doc = (await http.get('/docs/json')).body as unknown as OpenApi;
     assert.deepEqual(Object.keys(doc.paths).sort(), [
       '/health/live',

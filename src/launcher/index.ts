@@ -1,6 +1,7 @@
 export type * from './types.ts';
 export * from './job-catalog.ts';
 export { jobEnvironment } from './job-env.ts';
+export { jobBaseEnvironment } from './job-base-env.ts';
 export { InlineLauncher, type InlineLauncherOptions } from './inline/inline-launcher.ts';
 export { ProcessLauncher, type ProcessLauncherOptions } from './process/process-launcher.ts';
 export { KubernetesLauncher, type KubernetesLauncherOptions } from './kubernetes/kubernetes-launcher.ts';

@@ -5,13 +5,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, StreamForgeError, errorMessage } from '../../protocol/index.ts';
 import type { Env } from '../../runtime/index.ts';
 import { recipeFor, type JobCatalog } from '../job-catalog.ts';
+import { jobBaseEnvironment } from '../job-base-env.ts';
 import { jobEnvironment } from '../job-env.ts';
 import type { JobExit, JobHandle, JobLauncher, JobObservation, JobSpec, LaunchResult } from '../types.ts';
 import { isJobProcess, killJobProcess } from './process-table.ts';
 
 export interface ProcessLauncherOptions {
   catalog: JobCatalog;
-  /** Environment every child starts from (KAFKA_*, DATABASE_URL, PATH…); the job's own variables go on top. */
+  /**
+   * Environment children start from, usually the manager's own. Only its allow-listed part reaches a job
+   * (jobBaseEnvironment: PATH, KAFKA_*, DATABASE_*, …; never QUEUE_MANAGER_TOKEN); the job's own variables go on top.
+   */
   baseEnv: Env;
   /** Directory of one log file per attempt (`{telemetry_id}-{attempt}.log`); created if missing. */
   logDir: string;
@@ -51,7 +55,7 @@ export class ProcessLauncher implements JobLauncher {
     try {
       const child = spawn(this.#options.nodePath ?? process.execPath, args, {
         // Many jobs share this host: each serves /metrics and /health on a free port of its own.
-        env: { ...this.#options.baseEnv, METRICS_PORT: '0', ...jobEnvironment(spec) },
+        env: { ...jobBaseEnvironment(this.#options.baseEnv), METRICS_PORT: '0', ...jobEnvironment(spec) },
         detached: true,
         stdio: ['ignore', log, log],
       });

@@ -25,7 +25,15 @@ describe('process launcher: one child process per job', { skip: kafkaSkipReason 
     topics = await topicsOn(bus, 'process-launcher');
     events = await bus.subscribe({ topics: [topics.events], from: 'earliest' });
     const catalog = createJobCatalog({ loadingIntervalSeconds: 0.2, jobSeconds: 1, recordsPerTick: 5 });
-    launcher = new ProcessLauncher({ catalog, baseEnv: { PATH: process.env.PATH, ...kafka.env }, logDir });
+    // The manager's environment also holds its API token and unrelated secrets: they must not reach jobs.
+    const managerEnv = {
+      PATH: process.env.PATH,
+      ...kafka.env,
+      QUEUE_MANAGER_TOKEN: 'qm-secret',
+      K8S_NAMESPACE: 'x',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret',
+    };
+    launcher = new ProcessLauncher({ catalog, baseEnv: managerEnv, logDir });
     launcher.onExit((exit) => exits.push(exit));
   });
   after(async () => {
@@ -65,6 +73,15 @@ describe('process launcher: one child process per job', { skip: kafkaSkipReason 
     pids.push(Number(ref));
     await collect(events, (e) => e.some((t) => t.telemetry_id === spec.telemetryId && t.event === 'started'));
     const handle = { ...spec, ref };
+    const jobEnv = readFileSync(`/proc/${ref}/environ`, 'utf8').split('\0');
+    assert.ok(jobEnv.includes(`QUEUE_ID=${spec.queueId}`), 'the job gets its own variables');
+    assert.ok(
+      jobEnv.some((v) => v.startsWith('KAFKA_BOOTSTRAP_SERVERS=')),
+      'and the connection settings',
+    );
+    for (const secret of ['QUEUE_MANAGER_TOKEN', 'K8S_NAMESPACE', 'AWS_SECRET_ACCESS_KEY']) {
+      assert.ok(!jobEnv.some((v) => v.startsWith(`${secret}=`)), `${secret} stays with the manager`);
+    }
 
     // A manager that restarted has a new launcher: it adopts the running process and watches it.
     const restarted = new ProcessLauncher({

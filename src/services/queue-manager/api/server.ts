@@ -4,7 +4,9 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Health, Logger } from '../../../runtime/index.ts';
 import type { QueueService } from '../queue-service.ts';
-import { errorHandler } from './http-errors.ts';
+import { rejectControlCharacters } from './control-characters.ts';
+import { clientErrorHandler, errorHandler, frameworkErrors, notFoundHandler } from './http-errors.ts';
+import { MAX_BODY_BYTES, MAX_PATH_PARAM_LENGTH } from './limits.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { validatorCompiler } from './validation.ts';
@@ -23,10 +25,18 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 256 * 1024,
+    bodyLimit: MAX_BODY_BYTES,
+    // Long enough for every id the schemas accept, so 101-200 characters is validated, not a 414.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('preValidation', rejectControlCharacters);
+  // JSON only: a text/plain body was parsed as a string and failed validation with a confusing reason.
+  app.removeContentTypeParser('text/plain');
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -240,6 +240,7 @@ describe('queue manager API: every error is {code: SF_*, message, reasons?}', ()
 
   it('the OpenAPI document states the limits, every error status and the SSE media type', async () => {
     const doc = (await (await fetch(`${base}/docs/json`)).json()) as {
+      info: { description: string };
       paths: Record<
         string,
         Record<
@@ -248,6 +249,7 @@ describe('queue manager API: every error is {code: SF_*, message, reasons?}', ()
         >
       >;
     };
+    assert.match(doc.info.description, /at most 262144 bytes \(256 KiB, else 413\)/);
     const start = doc.paths['/queues/start']!.post!.responses;
     for (const status of ['400', '401', '413', '415', '500', '503'])
       assert.ok(start[status], `start ${status}`);

@@ -6,7 +6,7 @@ import type { Health, Logger } from '../../../runtime/index.ts';
 import type { QueueService } from '../queue-service.ts';
 import { rejectControlCharacters } from './control-characters.ts';
 import { clientErrorHandler, errorHandler, frameworkErrors, notFoundHandler } from './http-errors.ts';
-import { MAX_BODY_BYTES, MAX_PATH_PARAM_LENGTH } from './limits.ts';
+import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MAX_BODY_DEPTH, MAX_PATH_PARAM_LENGTH } from './limits.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { validatorCompiler } from './validation.ts';
@@ -42,8 +42,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       openapi: '3.0.3',
       info: {
         title: 'StreamForge queue manager',
-        description:
-          'Start, watch, stop, terminate and retry queues of market-data jobs. Mutating routes need a bearer token when QUEUE_MANAGER_TOKEN is set.',
+        description: `Start, watch, stop, terminate and retry queues of market-data jobs. Mutating routes need a bearer token when QUEUE_MANAGER_TOKEN is set. Every error answers {statusCode, error, code: SF_*, message, reasons?}; unknown routes are 404 SF_NOT_FOUND. Bodies are ${JSON_MEDIA_TYPE} of at most ${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024} KiB, else 413), nested at most ${MAX_BODY_DEPTH} levels; control characters (U+0000-U+001F, U+007F) in a path, query or body are a 400.`,
         version: '0.1.0',
       },
       tags: [

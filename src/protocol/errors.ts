@@ -67,6 +67,14 @@ export const ErrorCodes = {
   HANDLER_FAILED: 'SF_HANDLER_FAILED',
   /** A valid record that does not belong where it was read (another symbol or interval than the collection's). */
   FOREIGN_RECORD: 'SF_FOREIGN_RECORD',
+  /** An HTTP request body is larger than the API accepts (HTTP 413). */
+  PAYLOAD_TOO_LARGE: 'SF_PAYLOAD_TOO_LARGE',
+  /** An HTTP request body is of a media type the API does not read (HTTP 415); send application/json. */
+  UNSUPPORTED_MEDIA_TYPE: 'SF_UNSUPPORTED_MEDIA_TYPE',
+  /** A path parameter is longer than any valid value could be (HTTP 414). */
+  URI_TOO_LONG: 'SF_URI_TOO_LONG',
+  /** An unexpected failure behind an HTTP API (HTTP 500); the details are in the service's log only. */
+  INTERNAL: 'SF_INTERNAL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { STATUS_CODES, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
+import { ErrorCodes, StreamForgeError, type ErrorCode } from '../../protocol/index.ts';
+import type { Logger } from '../logger.ts';
 import type { Health, ProbeResult } from './health.ts';
 
 export interface ServiceHttpServerOptions {
@@ -13,7 +14,11 @@ export interface ServiceHttpServerOptions {
   host?: string;
   /** Path of the Prometheus endpoint; default /metrics (seed 002: METRICS_PATH). */
   metricsPath?: string;
+  /** Where a failed request is logged in full (its answer is generic). */
+  logger?: Logger;
 }
+
+type Answer = { status: number; type: string; body: string };
 
 /** /metrics and /health/{live,ready,startup} of a job: small enough for node:http alone. */
 export class ServiceHttpServer {
@@ -23,9 +28,14 @@ export class ServiceHttpServer {
   constructor(options: ServiceHttpServerOptions) {
     this.#options = options;
     this.#server = createServer((request, response) => {
-      this.#route(request.url ?? '/').then(
+      this.#route(request.method ?? 'GET', request.url ?? '/').then(
         ({ status, type, body }) => response.writeHead(status, { 'content-type': type }).end(body),
-        (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(error.message),
+        (error: unknown) => {
+          // Like the queue manager's API: the details go to the log, never into the answer.
+          this.#options.logger?.error({ err: error, url: request.url }, 'metrics or health request failed');
+          const { status, type, body } = errorAnswer(500, ErrorCodes.INTERNAL, 'internal error; see the log');
+          response.writeHead(status, { 'content-type': type }).end(body);
+        },
       );
     });
   }
@@ -53,19 +63,33 @@ export class ServiceHttpServer {
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
-  async #route(url: string): Promise<{ status: number; type: string; body: string }> {
-    const path = url.split('?')[0];
+  async #route(method: string, url: string): Promise<Answer> {
+    const path = url.split('?')[0] ?? url;
     const { registry, health, metricsPath = '/metrics' } = this.#options;
     if (path === metricsPath)
       return { status: 200, type: registry.contentType, body: await registry.metrics() };
     if (path === '/health/live') return probe(await health.live());
     if (path === '/health/ready') return probe(await health.ready());
     if (path === '/health/startup') return probe(await health.startup());
-    return { status: 404, type: 'text/plain', body: `not found: ${path}\n` };
+    const routes = `${metricsPath}, /health/live, /health/ready, /health/startup`;
+    return errorAnswer(
+      404,
+      ErrorCodes.NOT_FOUND,
+      `no route ${method} ${path.slice(0, 120)}: this server has ${routes}`,
+    );
   }
 }
 
-function probe(result: ProbeResult): { status: number; type: string; body: string } {
+/** The error shape of every StreamForge HTTP server: {statusCode, error, code: SF_*, message}. */
+function errorAnswer(status: number, code: ErrorCode, message: string): Answer {
+  return {
+    status,
+    type: 'application/json; charset=utf-8',
+    body: JSON.stringify({ statusCode: status, error: STATUS_CODES[status], code, message }),
+  };
+}
+
+function probe(result: ProbeResult): Answer {
   return {
     status: result.ok ? 200 : 503,
     type: 'application/json',

@@ -51,7 +51,9 @@ export async function runJobService(options: JobServiceOptions): Promise<JobOutc
   const bus = options.bus ?? createBus(config.kafka);
   const runner = new JobRunner({ ...options, bus, logger, registry, health });
   const server =
-    options.http === false ? undefined : new ServiceHttpServer({ registry, health, port: config.httpPort });
+    options.http === false
+      ? undefined
+      : new ServiceHttpServer({ registry, health, port: config.httpPort, logger });
   const removeSignals = options.handleSignals === false ? undefined : onShutdownSignal((s) => runner.stop(s));
   const stopOnAbort = (): void => runner.stop(errorMessage(options.signal?.reason ?? 'aborted'));
   if (options.signal?.aborted) stopOnAbort();

@@ -92,6 +92,7 @@ export class ConsumerService {
         port: metrics.port,
         host: metrics.host,
         metricsPath: metrics.path,
+        logger: this.logger,
       });
       this.#port = await this.#server.listen();
       this.logger.info({ port: this.#port }, `metrics on http://localhost:${this.#port}${metrics.path}`);

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCodes } from '../../../protocol/index.ts';
 import type { HubMessage } from '../queue-events-hub.ts';
 import type { QueueService } from '../queue-service.ts';
 import { isTerminalQueue } from '../rollup.ts';
@@ -80,7 +81,12 @@ export async function streamEvents(
     write('status', { queue_id: queueId, status: view.status });
     if (isTerminalQueue(view.status)) end();
   } catch (error) {
-    write('error', { message: (error as Error).message });
+    // As in a 5xx answer: the details (SQL, hosts) go to the log, the client gets the code and request id.
+    request.log.error({ err: error }, 'event stream failed');
+    write('error', {
+      code: ErrorCodes.INTERNAL,
+      message: `reading the events failed (request ${request.id}; the details are in the server log)`,
+    });
     end();
   }
 

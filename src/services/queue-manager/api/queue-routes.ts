@@ -16,8 +16,41 @@ import {
 import type { QueueService } from '../queue-service.ts';
 import { bearerAuth } from './auth.ts';
 import { streamEvents } from './event-stream.ts';
+import {
+  EVENT_STREAM_MEDIA_TYPE,
+  JSON_MEDIA_TYPE,
+  MAX_BODY_BYTES,
+  MAX_PATH_PARAM_LENGTH,
+  MAX_QUEUE_ID_LENGTH,
+} from './limits.ts';
 
-const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
+/** An error answer in the OpenAPI document: the one error shape, and when it happens. */
+const error = (description: string) => ({ ...ErrorSchema, description });
+
+/** Every route can answer these. */
+const errors = {
+  400: error(
+    'SF_INVALID_REQUEST: the path, query or body is invalid (a control character anywhere included); `reasons` lists every problem',
+  ),
+  500: error(
+    'SF_INTERNAL: an unexpected failure; the message has the request id, the details are only in the log',
+  ),
+  503: error('SF_STORE_UNAVAILABLE or SF_BUS_UNREACHABLE: the database or the bus is down; retry later'),
+};
+/** Routes with an id in the path. */
+const byId = {
+  404: error('SF_NOT_FOUND: no such queue or job'),
+  414: error(
+    `SF_URI_TOO_LONG: a path parameter of more than ${MAX_PATH_PARAM_LENGTH} characters as sent (ids are at most ${MAX_QUEUE_ID_LENGTH}; longer ones up to that are a 400)`,
+  ),
+};
+const conflict = { 409: error('SF_CONFLICT: the verb does not fit the state of the queue or job') };
+/** Mutating routes (POST). */
+const mutating = {
+  401: error('SF_UNAUTHORIZED: QUEUE_MANAGER_TOKEN is set and the bearer token is missing or wrong'),
+  413: error(`SF_PAYLOAD_TOO_LARGE: a body of more than ${MAX_BODY_BYTES} bytes`),
+  415: error(`SF_UNSUPPORTED_MEDIA_TYPE: a body that is not ${JSON_MEDIA_TYPE}`),
+};
 
 export function queueRoutes(app: FastifyInstance, service: QueueService, token: string | undefined): void {
   const auth = bearerAuth(token);
@@ -33,7 +66,7 @@ export function queueRoutes(app: FastifyInstance, service: QueueService, token: 
         description:
           'Takes seed 004 payloads verbatim ("microservices" is an alias of "requests"). Answers with the queue_id and, per job, its telemetry_id, Kubernetes Job name, data topic and collection.',
         body: StartQueueSchema,
-        response: { 201: StartedQueueSchema, ...errors },
+        response: { 201: StartedQueueSchema, ...errors, ...mutating },
         ...security,
       },
     },
@@ -60,7 +93,7 @@ export function queueRoutes(app: FastifyInstance, service: QueueService, token: 
         tags: ['queues'],
         summary: 'A queue and its jobs: status, last telemetry, records, progress, timings, errors',
         params: QueueParamsSchema,
-        response: { 200: QueueViewSchema, ...errors },
+        response: { 200: QueueViewSchema, ...errors, ...byId },
       },
     },
     async (request) => service.get(request.params.id),
@@ -76,7 +109,18 @@ export function queueRoutes(app: FastifyInstance, service: QueueService, token: 
           'With ?stream=true or "Accept: text/event-stream": the history after ?after (or Last-Event-ID), then events as they are folded; the stream ends when the queue does.',
         params: QueueParamsSchema,
         querystring: EventsQuerySchema,
-        response: { 200: EventListSchema, ...errors },
+        response: {
+          200: {
+            description:
+              'JSON: a page of events. Server-Sent Events: `telemetry` events (id = event id, data = one event as in the JSON page), `status` events ({queue_id, status}), and an `error` event ({code, message}) if reading fails; `: keep-alive` comments every 15 s',
+            content: {
+              [JSON_MEDIA_TYPE]: { schema: EventListSchema },
+              [EVENT_STREAM_MEDIA_TYPE]: { schema: { type: 'string' } },
+            },
+          },
+          ...errors,
+          ...byId,
+        },
       },
     },
     async (request, reply) => {
@@ -105,7 +149,7 @@ export function queueRoutes(app: FastifyInstance, service: QueueService, token: 
           tags: ['queues'],
           summary,
           params: QueueParamsSchema,
-          response: { 202: ControlResultSchema, ...errors },
+          response: { 202: ControlResultSchema, ...errors, ...byId, ...mutating, ...conflict },
           ...security,
         },
       },
@@ -129,7 +173,7 @@ export function queueRoutes(app: FastifyInstance, service: QueueService, token: 
         tags: ['queues'],
         summary: 'Retry a failed, lost, stopped or terminated job as a new attempt (same telemetry_id)',
         params: JobParamsSchema,
-        response: { 202: ControlResultSchema, ...errors },
+        response: { 202: ControlResultSchema, ...errors, ...byId, ...mutating, ...conflict },
         ...security,
       },
     },

@@ -4,7 +4,9 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Health, Logger } from '../../../runtime/index.ts';
 import type { QueueService } from '../queue-service.ts';
-import { errorHandler } from './http-errors.ts';
+import { rejectControlCharacters } from './control-characters.ts';
+import { clientErrorHandler, errorHandler, frameworkErrors, notFoundHandler } from './http-errors.ts';
+import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MAX_BODY_DEPTH, MAX_PATH_PARAM_LENGTH } from './limits.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { validatorCompiler } from './validation.ts';
@@ -23,17 +25,24 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 256 * 1024,
+    bodyLimit: MAX_BODY_BYTES,
+    // Long enough for every id the schemas accept, so 101-200 characters is validated, not a 414.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('preValidation', rejectControlCharacters);
+  // JSON only: a text/plain body was parsed as a string and failed validation with a confusing reason.
+  app.removeContentTypeParser('text/plain');
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'StreamForge queue manager',
-        description:
-          'Start, watch, stop, terminate and retry queues of market-data jobs. Mutating routes need a bearer token when QUEUE_MANAGER_TOKEN is set.',
+        description: `Start, watch, stop, terminate and retry queues of market-data jobs. Mutating routes need a bearer token when QUEUE_MANAGER_TOKEN is set. Every error answers {statusCode, error, code: SF_*, message, reasons?}; unknown routes are 404 SF_NOT_FOUND. Bodies are ${JSON_MEDIA_TYPE} of at most ${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024} KiB, else 413), nested at most ${MAX_BODY_DEPTH} levels; control characters (U+0000-U+001F, U+007F) in a path, query or body are a 400.`,
         version: '0.1.0',
       },
       tags: [

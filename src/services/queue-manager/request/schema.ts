@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TARGETS } from '../../../launcher/index.ts';
+import { MAX_QUEUE_ID_LENGTH, MAX_TELEMETRY_ID_LENGTH } from '../api/limits.ts';
 
 /**
  * The REST schemas, in TypeBox: Fastify validates requests and serializes answers with them, and the
@@ -198,11 +199,14 @@ export const EventListSchema = Type.Object({
 
 export type EventList = Static<typeof EventListSchema>;
 
+const QueueId = Type.String({ minLength: 1, maxLength: MAX_QUEUE_ID_LENGTH });
+const TelemetryId = Type.String({ minLength: 1, maxLength: MAX_TELEMETRY_ID_LENGTH });
+
 export const EventsQuerySchema = Type.Object(
   {
     after: Type.Optional(Type.Integer({ minimum: 0, description: 'events with a larger id' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-    telemetry_id: Type.Optional(Type.String()),
+    telemetry_id: Type.Optional(TelemetryId),
     stream: Type.Optional(
       Type.Boolean({ description: 'answer as Server-Sent Events (also: Accept: text/event-stream)' }),
     ),
@@ -210,11 +214,8 @@ export const EventsQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const QueueParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
-export const JobParamsSchema = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 200 }),
-  telemetry_id: Type.String({ minLength: 1, maxLength: 100 }),
-});
+export const QueueParamsSchema = Type.Object({ id: QueueId });
+export const JobParamsSchema = Type.Object({ id: QueueId, telemetry_id: TelemetryId });
 
 export const ControlResultSchema = Type.Object({
   queue_id: Type.String(),
@@ -224,12 +225,21 @@ export const ControlResultSchema = Type.Object({
 
 export type ControlAnswer = Static<typeof ControlResultSchema>;
 
-export const ErrorSchema = Type.Object({
-  statusCode: Type.Integer(),
-  error: Type.String(),
-  code: Type.String(),
-  message: Type.String(),
-  reasons: Type.Optional(Type.Array(Type.String())),
-});
+export const ErrorSchema = Type.Object(
+  {
+    statusCode: Type.Integer({ description: 'the HTTP status, repeated' }),
+    error: Type.String({ description: 'the HTTP status text, e.g. Bad Request' }),
+    code: Type.String({
+      pattern: '^SF_[A-Z_]+$',
+      description: 'a stable StreamForge error code (docs/errors.md), e.g. SF_INVALID_REQUEST',
+      examples: ['SF_INVALID_REQUEST'],
+    }),
+    message: Type.String({
+      description: 'what went wrong; for a 5xx generic, with the request id to find the details in the log',
+    }),
+    reasons: Type.Optional(Type.Array(Type.String(), { description: '400: every problem found' })),
+  },
+  { description: 'every error answer of the API' },
+);
 
 export type ErrorAnswer = Static<typeof ErrorSchema>;

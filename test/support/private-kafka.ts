@@ -61,14 +61,18 @@ export class PrivateKafka {
     return { bootstrapServers: [this.bootstrap], clientId: 'test' };
   }
 
-  get #env(): NodeJS.ProcessEnv {
+  /** What scripts/kafka/start.sh and stop.sh need to act on this broker. */
+  get scriptEnv(): Record<string, string> {
     return {
-      ...process.env,
       KAFKA_STATE_DIR: this.#dir,
       KAFKA_PLAINTEXT_PORT: String(this.#ports.plaintext),
       KAFKA_SASL_PORT: String(this.#ports.sasl),
       KAFKA_CONTROLLER_PORT: String(this.#ports.controller),
     };
+  }
+
+  get #env(): NodeJS.ProcessEnv {
+    return { ...process.env, ...this.scriptEnv };
   }
 
   /** Starts the broker (again) on the same ports and data; resolves once clients can connect. */

@@ -37,6 +37,8 @@ export class KafkaBus implements Bus {
   #producer: KafkaProducer | undefined;
   /** Producers closed after a delivery timeout, with the error their pending sends fail with. */
   readonly #abandoned = new WeakMap<KafkaProducer, StreamForgeError>();
+  /** Topics seen on the broker (listTopics, createTopics): produce checks only the others. */
+  readonly #knownTopics = new Set<string>();
   /** A consumer that never joins its group: it only lists offsets. */
   #offsetReader: Consumer | undefined;
 
@@ -64,8 +66,22 @@ export class KafkaBus implements Bus {
         ? new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]))
         : undefined,
     }));
+    await this.#requireTopics([...new Set(records.map((r) => r.topic))]);
     // One call after the other: a partition's records keep their order across calls.
     for (const call of splitIntoProduceCalls(messages)) await this.#deliver(call);
+  }
+
+  /**
+   * Fails fast on a topic the broker does not have. The producer retries until the delivery timeout,
+   * and to the client a missing topic is a retryable metadata answer: without this a typo would hang
+   * for two minutes. Checked once per topic; when the broker cannot be asked now, the produce goes
+   * ahead and rides out the outage.
+   */
+  async #requireTopics(topics: string[]): Promise<void> {
+    if (topics.every((t) => this.#knownTopics.has(t))) return;
+    const existing = await this.listTopics().catch(() => undefined);
+    const missing = existing === undefined ? [] : topics.filter((t) => !existing.includes(t));
+    if (missing.length > 0) throw unknownTopicError(missing, 'produce', undefined);
   }
 
   /**
@@ -181,18 +197,23 @@ export class KafkaBus implements Bus {
         // Another process may have created it between the listing and now.
         if (!/TOPIC_ALREADY_EXISTS|already exists/i.test(String(error.message))) throw error;
       });
+      // Its metadata may reach the client a moment later: the producer retries that on its own.
+      this.#knownTopics.add(topic.name);
     }
   }
 
   async deleteTopics(names: string[]): Promise<void> {
     const existing = new Set(await this.listTopics());
     const present = names.filter((n) => existing.has(n));
+    for (const topic of present) this.#knownTopics.delete(topic);
     if (present.length > 0)
       await this.#run('delete topics', () => this.#adminClient().deleteTopics({ topics: present }));
   }
 
-  listTopics(): Promise<string[]> {
-    return this.#run('list topics', () => this.#adminClient().listTopics());
+  async listTopics(): Promise<string[]> {
+    const topics = await this.#run('list topics', () => this.#adminClient().listTopics());
+    for (const topic of topics) this.#knownTopics.add(topic);
+    return topics;
   }
 
   async endOffsets(topic: string): Promise<Map<number, bigint>> {

@@ -8,6 +8,7 @@ export * from './http/metrics-registry.ts';
 export * from './http/service-http-server.ts';
 export * from './telemetry/telemetry-publisher.ts';
 export * from './control/control-loop.ts';
+export * from './control/control-topics.ts';
 export * from './job/job-context.ts';
 export * from './job/job-state.ts';
 export * from './job/job-runner.ts';

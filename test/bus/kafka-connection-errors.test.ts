@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { KafkaBus } from '../../src/bus/index.ts';
-import { kafkaSkipReason, testListeners } from '../support/kafka.ts';
+import { kafkaSkipReason, testKafka, testListeners, uniqueName } from '../support/kafka.ts';
 import { CLI } from '../services/dummy/dummy-harness.ts';
 
 const sasl = testListeners().find((l) => l.name === 'sasl_ssl');
@@ -51,6 +51,17 @@ describe(
       await bus.close();
     });
 
+    it('a plaintext client on the SASL_SSL listener is told to set KAFKA_USER, not KAFKA_CA_PATH', async () => {
+      // Regression: it said "check KAFKA_CA_PATH", though what is missing is the credentials.
+      const { code, output } = await runDummy({
+        KAFKA_BOOTSTRAP_SERVERS: sasl!.env.KAFKA_BOOTSTRAP_SERVERS!,
+      });
+      assert.equal(code, 1);
+      assert.match(output, /SF_BUS_TLS_FAILED/);
+      assert.match(output, /set KAFKA_USER and KAFKA_PASSWORD/);
+      assert.doesNotMatch(output, /check KAFKA_CA_PATH/);
+    });
+
     it('an unreachable broker fails with a message naming KAFKA_BOOTSTRAP_SERVERS', async () => {
       const port = await closedPort();
       const { code, output } = await runDummy({ KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${port}` });
@@ -66,3 +77,27 @@ describe(
     });
   },
 );
+
+describe('Kafka: a topic the broker does not have', { skip: kafkaSkipReason }, () => {
+  // Regression: the client says "Unknown topic X." (a UserError without the broker's code), which
+  // came out as SF_BUS_ERROR.
+  it('is SF_BUS_UNKNOWN_TOPIC, named, for offsets, produce and subscribe', async () => {
+    const bus = new KafkaBus(testKafka().options);
+    const topic = uniqueName('missing');
+    try {
+      for (const [action, attempt] of [
+        ['endOffsets', () => bus.endOffsets(topic)],
+        ['produce', () => bus.produce([{ topic, key: 'k', value: 'v' }])],
+        ['subscribe', () => bus.subscribe({ topics: [topic] })],
+      ] as const) {
+        await assert.rejects(attempt(), (error: Error & { code: string }) => {
+          assert.equal(error.code, 'SF_BUS_UNKNOWN_TOPIC', `${action}: ${error.message}`);
+          assert.match(error.message, new RegExp(`topic ${topic} does not exist`));
+          return true;
+        });
+      }
+    } finally {
+      await bus.close();
+    }
+  });
+});

@@ -53,4 +53,19 @@ describe('job config from the environment (seed 000, section 2)', () => {
       /KAFKA_CA_PATH=\/nope/,
     );
   });
+
+  it('KAFKA_DELIVERY_TIMEOUT_SECONDS: 120 s unless set, whole seconds ≥ 1', () => {
+    const servers = { KAFKA_BOOTSTRAP_SERVERS: 'a:1' };
+    assert.equal(readKafkaConfig(servers)?.deliveryTimeoutMs, 120_000);
+    assert.equal(
+      readKafkaConfig({ ...servers, KAFKA_DELIVERY_TIMEOUT_SECONDS: '300' })?.deliveryTimeoutMs,
+      300_000,
+    );
+    for (const bad of ['0', '1.5', 'two minutes']) {
+      assert.throws(
+        () => readKafkaConfig({ ...servers, KAFKA_DELIVERY_TIMEOUT_SECONDS: bad }),
+        /KAFKA_DELIVERY_TIMEOUT_SECONDS=/,
+      );
+    }
+  });
 });

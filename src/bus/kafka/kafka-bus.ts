@@ -3,15 +3,30 @@ import { Admin, Consumer, Producer, stringDeserializer } from '@platformatic/kaf
 import { computeLag } from '../lag.ts';
 import { toBuffer } from '../encoding.ts';
 import type { Bus, OutgoingRecord, SubscribeOptions, Subscription, TopicSpec } from '../types.ts';
-import { toBusError } from './errors.ts';
+import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
+import { toBusError, unknownTopicError } from './errors.ts';
 import { KafkaSubscription } from './kafka-subscription.ts';
 import { splitIntoProduceCalls } from './produce-calls.ts';
-import { clientOptions, type KafkaConnectionOptions } from './options.ts';
+import {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  clientOptions,
+  outageRetryDelayMs,
+  type KafkaConnectionOptions,
+} from './options.ts';
 
 /** Most bytes one fetch returns per partition (see subscribe). */
 const MAX_PARTITION_FETCH_BYTES = 1024 * 1024;
 
 const headerDeserializers = { headerKey: stringDeserializer, headerValue: stringDeserializer };
+
+type KafkaProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
+/** A message as KafkaBus hands it to the client: headers always as a Map (what produce-calls sizes). */
+type ProduceMessage = Parameters<KafkaProducer['send']>[0]['messages'][number] & {
+  headers?: Map<Buffer, Buffer>;
+};
+
+/** Rejection of a produce call whose delivery timeout passed (never leaves this file). */
+class DeliveryTimedOut extends Error {}
 
 /** The bus on Apache Kafka through @platformatic/kafka: one producer and one admin, shared. */
 export class KafkaBus implements Bus {
@@ -19,7 +34,11 @@ export class KafkaBus implements Bus {
   readonly #options: KafkaConnectionOptions;
   readonly #subscriptions = new Set<KafkaSubscription>();
   #admin: Admin | undefined;
-  #producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #producer: KafkaProducer | undefined;
+  /** Producers closed after a delivery timeout, with the error their pending sends fail with. */
+  readonly #abandoned = new WeakMap<KafkaProducer, StreamForgeError>();
+  /** Topics seen on the broker (listTopics, createTopics): produce checks only the others. */
+  readonly #knownTopics = new Set<string>();
   /** A consumer that never joins its group: it only lists offsets. */
   #offsetReader: Consumer | undefined;
 
@@ -38,13 +57,7 @@ export class KafkaBus implements Bus {
 
   async produce(records: OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
-    this.#producer ??= new Producer({
-      ...clientOptions(this.#options, 'producer'),
-      idempotent: true,
-      acks: -1,
-    });
-    const producer = this.#producer;
-    const messages = records.map((r) => ({
+    const messages: ProduceMessage[] = records.map((r) => ({
       topic: r.topic,
       key: toBuffer(r.key) ?? undefined,
       value: toBuffer(r.value) ?? undefined,
@@ -53,10 +66,76 @@ export class KafkaBus implements Bus {
         ? new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]))
         : undefined,
     }));
+    await this.#requireTopics([...new Set(records.map((r) => r.topic))]);
     // One call after the other: a partition's records keep their order across calls.
-    for (const call of splitIntoProduceCalls(messages)) {
-      await this.#run('produce', () => producer.send({ messages: call }));
+    for (const call of splitIntoProduceCalls(messages)) await this.#deliver(call);
+  }
+
+  /**
+   * Fails fast on a topic the broker does not have. The producer retries until the delivery timeout,
+   * and to the client a missing topic is a retryable metadata answer: without this a typo would hang
+   * for two minutes. Checked once per topic; when the broker cannot be asked now, the produce goes
+   * ahead and rides out the outage.
+   */
+  async #requireTopics(topics: string[]): Promise<void> {
+    if (topics.every((t) => this.#knownTopics.has(t))) return;
+    const existing = await this.listTopics().catch(() => undefined);
+    const missing = existing === undefined ? [] : topics.filter((t) => !existing.includes(t));
+    if (missing.length > 0) throw unknownTopicError(missing, 'produce', undefined);
+  }
+
+  /**
+   * One produce call. The client retries it through a broker outage with the same producer id and
+   * sequence numbers, so the broker writes each batch once even when an acknowledgement was lost; after
+   * the delivery timeout the producer is closed (which ends its retries) and the call fails.
+   */
+  async #deliver(messages: ProduceMessage[]): Promise<void> {
+    const producer = this.#producerClient();
+    const timeoutMs = this.#options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+    const sending = producer.send({ messages });
+    sending.catch(() => undefined); // settled below, or abandoned after the timeout
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeliveryTimedOut()), timeoutMs);
+    });
+    try {
+      await Promise.race([sending, expired]);
+    } catch (error) {
+      if (error instanceof DeliveryTimedOut) throw this.#abandon(producer, timeoutMs);
+      const abandoned = this.#abandoned.get(producer);
+      if (abandoned) throw abandoned;
+      throw await this.#classify(error, 'produce', [...new Set(messages.map((m) => m.topic))]);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  #producerClient(): KafkaProducer {
+    this.#producer ??= new Producer({
+      ...clientOptions(this.#options, 'producer'),
+      idempotent: true,
+      acks: -1,
+      // Unbounded here, bounded by the delivery timeout in #deliver.
+      retries: true,
+      retryDelay: (_client: unknown, _operation: string, attempt: number) => outageRetryDelayMs(attempt),
+    });
+    return this.#producer;
+  }
+
+  /** Gives up on `producer` after a delivery timeout: its pending sends fail with the returned error. */
+  #abandon(producer: KafkaProducer, timeoutMs: number): StreamForgeError {
+    const seconds = Math.round(timeoutMs / 100) / 10;
+    const error = new StreamForgeError(
+      ErrorCodes.BUS_UNREACHABLE,
+      `Kafka at ${this.#brokers.join(',')} did not acknowledge records for ${seconds} s ` +
+        `(KAFKA_DELIVERY_TIMEOUT_SECONDS) while trying to produce: check that the broker runs and is reachable`,
+    );
+    if (!this.#abandoned.has(producer)) {
+      this.#abandoned.set(producer, error);
+      if (this.#producer === producer) this.#producer = undefined;
+      void producer.close(true).catch(() => undefined);
+    }
+    return this.#abandoned.get(producer) ?? error;
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -100,7 +179,7 @@ export class KafkaBus implements Bus {
       return subscription;
     } catch (error) {
       await consumer.close(true).catch(() => undefined);
-      throw toBusError(error, this.#brokers, `subscribe to ${options.topics.join(', ')}`);
+      throw await this.#classify(error, `subscribe to ${options.topics.join(', ')}`, options.topics);
     }
   }
 
@@ -118,18 +197,23 @@ export class KafkaBus implements Bus {
         // Another process may have created it between the listing and now.
         if (!/TOPIC_ALREADY_EXISTS|already exists/i.test(String(error.message))) throw error;
       });
+      // Its metadata may reach the client a moment later: the producer retries that on its own.
+      this.#knownTopics.add(topic.name);
     }
   }
 
   async deleteTopics(names: string[]): Promise<void> {
     const existing = new Set(await this.listTopics());
     const present = names.filter((n) => existing.has(n));
+    for (const topic of present) this.#knownTopics.delete(topic);
     if (present.length > 0)
       await this.#run('delete topics', () => this.#adminClient().deleteTopics({ topics: present }));
   }
 
-  listTopics(): Promise<string[]> {
-    return this.#run('list topics', () => this.#adminClient().listTopics());
+  async listTopics(): Promise<string[]> {
+    const topics = await this.#run('list topics', () => this.#adminClient().listTopics());
+    for (const topic of topics) this.#knownTopics.add(topic);
+    return topics;
   }
 
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
@@ -138,8 +222,10 @@ export class KafkaBus implements Bus {
       groupId: `streamforge-offsets-${randomUUID()}`,
     });
     const reader = this.#offsetReader;
-    const offsets = await this.#run(`list offsets of ${topic}`, () =>
-      reader.listOffsets({ topics: [topic] }),
+    const offsets = await this.#run(
+      `list offsets of ${topic}`,
+      () => reader.listOffsets({ topics: [topic] }),
+      [topic],
     );
     return new Map((offsets.get(topic) ?? []).map((offset, partition) => [partition, offset]));
   }
@@ -179,11 +265,33 @@ export class KafkaBus implements Bus {
     return this.#admin;
   }
 
-  async #run<T>(action: string, operation: () => Promise<T>): Promise<T> {
+  /** Runs a client operation; a failure becomes a StreamForgeError (see #classify). */
+  async #run<T>(action: string, operation: () => Promise<T>, topics: string[] = []): Promise<T> {
     try {
       return await operation();
     } catch (error) {
-      throw toBusError(error, this.#brokers, action);
+      throw await this.#classify(error, action, topics);
     }
   }
+
+  /**
+   * A client failure as a StreamForgeError. The client reports a topic missing from its metadata as a
+   * plain UserError ("Unknown topic X.") without the broker's UNKNOWN_TOPIC_OR_PARTITION code, so for
+   * a user error on named topics the broker is asked which of them exist.
+   */
+  async #classify(error: unknown, action: string, topics: string[]): Promise<StreamForgeError> {
+    const busError = toBusError(error, this.#brokers, action, { secure: isSecure(this.#options) });
+    const userError = (error as { code?: unknown } | null)?.code === 'PLT_KFK_USER';
+    if (topics.length === 0 || (!userError && busError.code !== ErrorCodes.BUS_UNKNOWN_TOPIC))
+      return busError;
+    const existing = await this.#adminClient()
+      .listTopics()
+      .catch(() => undefined);
+    const missing = existing === undefined ? [] : topics.filter((t) => !existing.includes(t));
+    return missing.length > 0 ? unknownTopicError(missing, action, error) : busError;
+  }
+}
+
+function isSecure(options: KafkaConnectionOptions): boolean {
+  return options.user !== undefined && options.user !== '';
 }

@@ -14,8 +14,23 @@ export interface KafkaConnectionOptions {
   connectTimeoutMs?: number;
   /** Longest a request may take, in ms; default 15000. */
   requestTimeoutMs?: number;
-  /** Retries of a failed request before giving up; default 3. */
+  /** Retries of a failed request before giving up; default 3. Produce rides out outages instead (below). */
   retries?: number;
+  /**
+   * Longest a produce keeps retrying an unreachable broker before it fails, in ms
+   * (KAFKA_DELIVERY_TIMEOUT_SECONDS, as Kafka's delivery.timeout.ms); default 120000. A broker restart
+   * takes 20–30 s. The producer is idempotent and retries a batch with its sequence numbers, so the
+   * broker writes it once however often it is sent.
+   */
+  deliveryTimeoutMs?: number;
+}
+
+/** Kafka's own default of delivery.timeout.ms: outlasts a broker restart with room to spare. */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
+
+/** Wait before the n-th retry (1-based) of an unreachable broker: 250 ms doubling, at most 2 s. */
+export function outageRetryDelayMs(attempt: number): number {
+  return Math.min(250 * 2 ** Math.max(0, attempt - 1), 2000);
 }
 
 /** The options of @platformatic/kafka clients that carry the connection. */

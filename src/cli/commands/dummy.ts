@@ -57,7 +57,7 @@ Environment:
   QUEUE_ID (default "local"), TELEMETRY_PRODUCER_ID (default dummy-service__<random>), SYMBOL, TYPE,
   TIME_RANGE, KAFKA_TOPIC, QUEUE_EVENTS_TOPIC (queue-events), QUEUE_CONTROL_TOPIC (queue-control),
   KAFKA_BOOTSTRAP_SERVERS, KAFKA_USER, KAFKA_PASSWORD, KAFKA_CA_PATH (TLS + SCRAM-SHA-512 when
-  KAFKA_USER is set), METRICS_PORT (default ${DUMMY_HTTP_PORT}: /metrics, /health/live|ready|startup).
+  KAFKA_USER is set), KAFKA_DELIVERY_TIMEOUT_SECONDS (how long a produce waits out a broker; 120), METRICS_PORT (default ${DUMMY_HTTP_PORT}: /metrics, /health/live|ready|startup).
 
 Without KAFKA_BOOTSTRAP_SERVERS it runs on an in-memory bus that only this process can reach; try
 "streamforge demo" to see it answer pings.

@@ -34,7 +34,8 @@ Environment:
   ARCHIVE_PATH (file or directory), SYNTHETIC_SEED (1), SYNTHETIC_RECORDS (default: the range's),
   LOADER_BATCH_SIZE (5000), PRODUCE_IN_FLIGHT (4), LOADING_INTERVAL_SECONDS (5),
   QUEUE_ID, TELEMETRY_PRODUCER_ID, KAFKA_BOOTSTRAP_SERVERS, KAFKA_USER, KAFKA_PASSWORD, KAFKA_CA_PATH,
-  QUEUE_CONTROL_TOPIC, QUEUE_EVENTS_TOPIC, METRICS_PORT (default ${LOADER_HTTP_PORT}).
+  KAFKA_DELIVERY_TIMEOUT_SECONDS (120: how long a produce waits out an unreachable broker; records
+  are written once however often a batch is retried), QUEUE_CONTROL_TOPIC, QUEUE_EVENTS_TOPIC, METRICS_PORT (default ${LOADER_HTTP_PORT}).
 
 Exit code: 0 on finished or stopped, 1 on error (the error event names what is missing).`,
   async run(argv, env) {

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { KafkaConnectionOptions } from '../../bus/index.ts';
+import { DEFAULT_DELIVERY_TIMEOUT_MS, type KafkaConnectionOptions } from '../../bus/index.ts';
 import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
-import { readString, type Env } from './env.ts';
+import { readInteger, readString, type Env } from './env.ts';
 
 /**
  * Kafka connection from KAFKA_BOOTSTRAP_SERVERS (or the seed-002 alias KAFKA_BROKER_LIST), KAFKA_USER,
- * KAFKA_PASSWORD and KAFKA_CA_PATH. Undefined when no broker is configured: the caller runs embedded.
+ * KAFKA_PASSWORD, KAFKA_CA_PATH and KAFKA_DELIVERY_TIMEOUT_SECONDS (how long a produce rides out an
+ * unreachable broker; default 120, as Kafka's delivery.timeout.ms). Undefined when no broker is configured: the caller runs embedded.
  */
 export function readKafkaConfig(env: Env, clientId = 'streamforge'): KafkaConnectionOptions | undefined {
   const servers = readString(env, 'KAFKA_BOOTSTRAP_SERVERS') ?? readString(env, 'KAFKA_BROKER_LIST');
@@ -27,12 +28,19 @@ export function readKafkaConfig(env: Env, clientId = 'streamforge'): KafkaConnec
     throw new StreamForgeError(ErrorCodes.INVALID_CONFIG, `KAFKA_USER is set but KAFKA_PASSWORD is not`);
   }
   const caPath = readString(env, 'KAFKA_CA_PATH');
+  const deliveryTimeoutSeconds = readInteger(
+    env,
+    'KAFKA_DELIVERY_TIMEOUT_SECONDS',
+    DEFAULT_DELIVERY_TIMEOUT_MS / 1000,
+    1,
+  );
   return Object.freeze({
     bootstrapServers,
     clientId,
     user,
     password,
     ca: caPath === undefined ? undefined : readCa(caPath),
+    deliveryTimeoutMs: deliveryTimeoutSeconds * 1000,
   });
 }
 

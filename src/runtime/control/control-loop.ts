@@ -26,6 +26,8 @@ export class ControlLoop {
   readonly #commands: Counter<'result'>;
   readonly #stopping = new AbortController();
   #subscription: Subscription | undefined;
+  /** Next offset to read, per partition: where a new subscription resumes after the bus failed. */
+  readonly #next = new Map<number, bigint>();
   #running: Promise<void> | undefined;
   #lastPollAt = Date.now();
 
@@ -47,10 +49,15 @@ export class ControlLoop {
   /** Resolves once the read position is fixed, so no command sent after this is missed. */
   async start(): Promise<void> {
     const { bus, topic } = this.#options;
-    const end = await bus.endOffsets(topic);
-    const from = [...end].map(([partition, offset]) => ({ topic, partition, offset }));
-    this.#subscription = await bus.subscribe({ topics: [topic], from, maxWaitMs: 100 });
-    this.#running = this.#loop(this.#subscription);
+    for (const [partition, offset] of await bus.endOffsets(topic)) this.#next.set(partition, offset);
+    this.#subscription = await this.#subscribe();
+    this.#running = this.#loop();
+  }
+
+  #subscribe(): Promise<Subscription> {
+    const { bus, topic } = this.#options;
+    const from = [...this.#next].map(([partition, offset]) => ({ topic, partition, offset }));
+    return bus.subscribe({ topics: [topic], from, maxWaitMs: 100 });
   }
 
   async close(): Promise<void> {
@@ -59,15 +66,34 @@ export class ControlLoop {
     await this.#subscription?.close();
   }
 
-  async #loop(subscription: Subscription): Promise<void> {
+  /**
+   * Polls until closed. A failed subscription (the broker went away) is replaced by a new one that
+   * resumes where the old one stopped, so a broker restart loses no command and the job stays live.
+   */
+  async #loop(): Promise<void> {
     const signal = this.#stopping.signal;
+    let failed = false;
     while (!signal.aborted) {
       try {
-        const records = await subscription.poll({ maxWaitMs: 1000, signal });
+        if (failed) {
+          await this.#subscription?.close().catch(() => undefined);
+          this.#subscription = undefined;
+          this.#subscription = await this.#subscribe();
+          this.#options.logger.info('reading queue-control again');
+          failed = false;
+        }
+        const records = await this.#subscription!.poll({ maxWaitMs: 1000, signal });
         this.#lastPollAt = Date.now();
-        for (const record of records) await this.#handle(record.value);
+        for (const record of records) {
+          this.#next.set(record.partition, record.offset + 1n);
+          await this.#handle(record.value);
+        }
       } catch (error) {
         if (signal.aborted) break;
+        failed = true;
+        // Live, not stuck: retrying a broker that is away. A liveness probe that failed here would
+        // have Kubernetes restart a job that is riding out a broker restart, and load it all again.
+        this.#lastPollAt = Date.now();
         this.#options.logger.warn(
           { err: errorMessage(error) },
           'reading queue-control failed; retrying in 1 s',

@@ -7,14 +7,19 @@ import {
   unixSeconds,
   type Command,
   type Telemetry,
+  type TelemetryDetails,
 } from '../../protocol/index.ts';
 import type { JobConfig } from '../config/job-config.ts';
 import { ControlLoop } from '../control/control-loop.ts';
+import { ensureControlTopics } from '../control/control-topics.ts';
 import type { Health } from '../http/health.ts';
 import type { Logger } from '../logger.ts';
 import { TelemetryPublisher } from '../telemetry/telemetry-publisher.ts';
 import type { JobContext, JobProgress, JobWork } from './job-context.ts';
 import { canMove, type JobState } from './job-state.ts';
+
+/** Tries of the `error` event, each bounded by the bus (KAFKA_DELIVERY_TIMEOUT_SECONDS on Kafka). */
+const ERROR_EVENT_ATTEMPTS = 3;
 
 export interface JobRunnerOptions {
   config: JobConfig;
@@ -106,6 +111,7 @@ export class JobRunner {
     const { bus, config, logger, registry, health } = this.#options;
     await bus.connect();
     this.#connected = true;
+    await ensureControlTopics(bus, config);
     this.#control = new ControlLoop({
       bus,
       topic: config.controlTopic,
@@ -179,12 +185,32 @@ export class JobRunner {
     this.#options.logger.error({ err: message, code }, 'job failed');
     this.#state = 'failed';
     if (!this.#connected) return { state: 'failed', exitCode: 1, error: message, code };
-    await this.#telemetry
-      .publish('error', { message: 'failed', error_message: message, error_code: code })
-      .catch((publishError: unknown) =>
-        this.#options.logger.error({ err: errorMessage(publishError) }, 'could not publish the error event'),
-      );
+    await this.#publishError({ message: 'failed', error_message: message, error_code: code });
     return { state: 'failed', exitCode: 1, error: message, code };
+  }
+
+  /**
+   * The `error` event is the only way the queue manager learns of the failure, and the failure may be
+   * the bus itself (a broker down for longer than the delivery timeout): it is tried again, each try
+   * as patient as a produce is, and every failed try is logged as an error with what it carried.
+   */
+  async #publishError(details: TelemetryDetails): Promise<void> {
+    const { logger } = this.#options;
+    for (let attempt = 1; attempt <= ERROR_EVENT_ATTEMPTS; attempt += 1) {
+      try {
+        await this.#telemetry.publish('error', details);
+        if (attempt > 1) logger.warn({ attempt }, 'the error event was published after all');
+        return;
+      } catch (publishError) {
+        const last = attempt === ERROR_EVENT_ATTEMPTS;
+        logger.error(
+          { err: errorMessage(publishError), attempt, of: ERROR_EVENT_ATTEMPTS, event: details },
+          last
+            ? 'could not publish the error event: the queue manager has NOT been told that this job failed'
+            : 'could not publish the error event yet; trying again',
+        );
+      }
+    }
   }
 
   async #onCommand(command: Command): Promise<void> {

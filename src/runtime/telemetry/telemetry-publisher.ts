@@ -26,6 +26,8 @@ export interface TelemetryPublisherOptions {
 export class TelemetryPublisher {
   readonly #options: TelemetryPublisherOptions;
   #terminal: TelemetryEventName | undefined;
+  /** Whether the bus acknowledged the terminal event (until then, it may be sent again). */
+  #terminalDelivered = false;
 
   constructor(options: TelemetryPublisherOptions) {
     this.#options = options;
@@ -36,15 +38,20 @@ export class TelemetryPublisher {
     return this.#terminal;
   }
 
-  /** Sends one event; resolves once the bus acknowledged it. Returns undefined if the job has ended. */
+  /**
+   * Sends one event; resolves once the bus acknowledged it. Returns undefined if the job has ended. A
+   * terminal event the bus failed to take may be sent again (the same event: it is still the end).
+   */
   async publish(event: TelemetryEventName, details: TelemetryDetails = {}): Promise<Telemetry | undefined> {
-    if (this.#terminal !== undefined) return undefined;
+    const retryOfTerminal = event === this.#terminal && !this.#terminalDelivered;
+    if (this.#terminal !== undefined && !retryOfTerminal) return undefined;
     if (TERMINAL_EVENTS.has(event)) this.#terminal = event;
     const now = this.#options.now ?? Date.now;
     const telemetry = createTelemetry(event, this.#options.job, { sent_at: unixSeconds(now()), ...details });
     await this.#options.bus.produce([
       { topic: this.#options.topic, key: telemetry.queue_id, value: JSON.stringify(telemetry) },
     ]);
+    if (event === this.#terminal) this.#terminalDelivered = true;
     this.#options.onPublished?.(telemetry);
     return telemetry;
   }

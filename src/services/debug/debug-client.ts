@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus, Subscription } from '../../bus/index.ts';
+import { ensureControlTopics } from '../../runtime/index.ts';
 import { createCommand, parseTelemetry, type CommandName, type Telemetry } from '../../protocol/index.ts';
 
 export interface DebugClientOptions {
@@ -33,6 +34,7 @@ export class DebugClient {
   async open(): Promise<void> {
     const { bus, eventsTopic } = this.#options;
     await bus.connect();
+    await ensureControlTopics(bus, this.#options);
     const end = await bus.endOffsets(eventsTopic);
     const from = [...end].map(([partition, offset]) => ({ topic: eventsTopic, partition, offset }));
     this.#events = await bus.subscribe({ topics: [eventsTopic], from, maxWaitMs: 50 });

@@ -68,7 +68,9 @@ and exits.`,
     });
     const started = performance.now();
     const sql = await PGliteClient.open({ dataDir });
-    const bus = new MemoryBus();
+    // Records every reader is done with are released as they are committed, and an ended queue's data
+    // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
+    const bus = new MemoryBus({ releaseConsumed: true });
     // loader-producer and arango-connector are the real workers (BINANCE_API_URL… from the environment).
     const catalog = createJobCatalog(config.simulation, {}, { env, store: sql });
     const jobLogger = createLogger({

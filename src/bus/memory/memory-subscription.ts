@@ -95,15 +95,17 @@ export class MemorySubscription implements Subscription {
 
   /**
    * The lowest offset this reader may still need on a partition, for retention: a group member's
-   * committed position (a successor resumes there), else where it reads next; undefined when it does
-   * not read that topic.
+   * committed position (a successor resumes there), else its start ('earliest': 0); a plain reader's
+   * next position; undefined when it does not read that topic.
    */
   neededFrom(topic: string, partition: number): bigint | undefined {
     if (this.#closed || !this.#options.topics.includes(topic)) return undefined;
     const key = partitionKey(topic, partition);
-    const committed = this.#group?.committed.get(key);
+    if (!this.#group) return this.#positions.get(key) ?? (this.#options.from === 'earliest' ? 0n : undefined);
+    const committed = this.#group.committed.get(key);
     if (committed !== undefined) return committed;
-    return this.#positions.get(key) ?? (this.#options.from === 'earliest' ? 0n : undefined);
+    // A group that never committed restarts a member at its start position, whatever this one read.
+    return this.#options.from === 'earliest' ? 0n : this.#positions.get(key);
   }
 
   commit(positions: PartitionPosition[]): Promise<void> {

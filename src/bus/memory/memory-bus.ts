@@ -18,8 +18,9 @@ export interface MemoryBusOptions {
    * Release records every reader is done with, as Kafka's retention would (default false: keep
    * everything, so a reader that comes later still finds it). A record is released once every consumer
    * group that committed on its partition committed past it and no open subscription still needs it
-   * (a group member from its group's committed position, or its start until the group commits; a plain reader from its next one). The last record below that floor
-   * stays, as Kafka keeps its active segment: a restarted connector looks at its last committed record.
+   * (a group member from its group's committed position, or its start until the group commits; a
+   * plain reader from its next one). The last record below that floor stays, as Kafka keeps its
+   * active segment: a restarted connector looks at its last committed record.
    * Records nobody consumed are never released; a group that starts later reads from the first record
    * still kept. `streamforge up` turns this on.
    */

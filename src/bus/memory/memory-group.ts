@@ -5,6 +5,11 @@ export class MemoryGroup {
   readonly committed = new Map<string, bigint>();
   readonly #members: object[] = [];
 
+  /** No member and nothing committed: nothing left to remember. */
+  get idle(): boolean {
+    return this.#members.length === 0 && this.committed.size === 0;
+  }
+
   join(member: object): void {
     this.#members.push(member);
   }

@@ -2,9 +2,34 @@ import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
 import type { BusRecord, OutgoingRecord } from '../types.ts';
 import { toBuffer } from '../encoding.ts';
 
-/** The topics of the in-memory bus: append-only arrays, one per partition; offset = index. */
+/**
+ * One partition: the records still kept, the offset of the first of them (`base`: earlier ones were
+ * released by retention) and the bytes they hold.
+ */
+interface Partition {
+  base: bigint;
+  records: BusRecord[];
+  bytes: number;
+}
+
+/** What the in-memory bus holds, from its own accounting: records and bytes kept, and released. */
+export interface MemoryTopicStats {
+  partitions: number;
+  /** Records kept in memory. */
+  records: number;
+  /** Bytes of their keys, values and headers. */
+  bytes: number;
+  /** Records released by retention since the topic was created. */
+  released: number;
+}
+
+/**
+ * The topics of the in-memory bus: append-only arrays, one per partition. An offset is absolute
+ * (base + index), so releasing the front of a partition changes no offset anyone holds.
+ */
 export class MemoryLog {
-  readonly #topics = new Map<string, BusRecord[][]>();
+  readonly #topics = new Map<string, Partition[]>();
+  readonly #released = new Map<string, number>();
   readonly #waiters = new Set<() => void>();
   #roundRobin = 0;
 
@@ -20,12 +45,13 @@ export class MemoryLog {
     if (!this.#topics.has(topic))
       this.#topics.set(
         topic,
-        Array.from({ length: partitions }, () => []),
+        Array.from({ length: partitions }, () => ({ base: 0n, records: [], bytes: 0 })),
       );
   }
 
   delete(topic: string): void {
     this.#topics.delete(topic);
+    this.#released.delete(topic);
   }
 
   partitionCount(topic: string): number {
@@ -33,7 +59,8 @@ export class MemoryLog {
   }
 
   endOffset(topic: string, partition: number): bigint {
-    return BigInt(this.#topics.get(topic)?.[partition]?.length ?? 0);
+    const log = this.#topics.get(topic)?.[partition];
+    return log ? log.base + BigInt(log.records.length) : 0n;
   }
 
   append(record: OutgoingRecord): void {
@@ -50,17 +77,17 @@ export class MemoryLog {
         `topic "${record.topic}" has no partition ${partition} (it has ${partitions.length})`,
       );
     }
-    log.push(
-      Object.freeze({
-        topic: record.topic,
-        partition,
-        offset: BigInt(log.length),
-        key,
-        value: toBuffer(record.value),
-        headers: Object.freeze({ ...record.headers }),
-        timestamp: Date.now(),
-      }),
-    );
+    const stored = Object.freeze({
+      topic: record.topic,
+      partition,
+      offset: log.base + BigInt(log.records.length),
+      key,
+      value: toBuffer(record.value),
+      headers: Object.freeze({ ...record.headers }),
+      timestamp: Date.now(),
+    });
+    log.records.push(stored);
+    log.bytes += sizeOf(stored);
   }
 
   /** Wakes every poll waiting for new records. */
@@ -69,9 +96,43 @@ export class MemoryLog {
     this.#waiters.clear();
   }
 
+  /** Records from `from` on; a position before the first record kept reads from that record. */
   read(topic: string, partition: number, from: bigint, max: number): BusRecord[] {
-    const log = this.#topics.get(topic)?.[partition] ?? [];
-    return log.slice(Number(from), Number(from) + max);
+    const log = this.#topics.get(topic)?.[partition];
+    if (!log) return [];
+    const start = from > log.base ? Number(from - log.base) : 0;
+    return log.records.slice(start, start + max);
+  }
+
+  /** The offset of the first record kept (0 until retention released any). */
+  startOffset(topic: string, partition: number): bigint {
+    return this.#topics.get(topic)?.[partition]?.base ?? 0n;
+  }
+
+  /** Releases the records below `offset`; returns how many went. */
+  releaseBelow(topic: string, partition: number, offset: bigint): number {
+    const log = this.#topics.get(topic)?.[partition];
+    if (!log || offset <= log.base) return 0;
+    const count = Math.min(Number(offset - log.base), log.records.length);
+    if (count === 0) return 0;
+    for (let i = 0; i < count; i += 1) log.bytes -= sizeOf(log.records[i]!);
+    // A new array, not splice: the old one and the records it held become garbage at once.
+    log.records = log.records.slice(count);
+    log.base += BigInt(count);
+    this.#released.set(topic, (this.#released.get(topic) ?? 0) + count);
+    return count;
+  }
+
+  stats(topic: string): MemoryTopicStats | undefined {
+    const partitions = this.#topics.get(topic);
+    if (!partitions) return undefined;
+    let records = 0;
+    let bytes = 0;
+    for (const log of partitions) {
+      records += log.records.length;
+      bytes += log.bytes;
+    }
+    return { partitions: partitions.length, records, bytes, released: this.#released.get(topic) ?? 0 };
   }
 
   /** Resolves on the next append, after `ms`, or when `signal` aborts, whichever comes first. */
@@ -95,4 +156,11 @@ export class MemoryLog {
     for (const byte of key) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
     return hash % count;
   }
+}
+
+/** The payload bytes of a record (key, value, headers): what grows with the data, not V8's overhead. */
+function sizeOf(record: BusRecord): number {
+  let bytes = (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  for (const [name, value] of Object.entries(record.headers)) bytes += name.length + value.length;
+  return bytes;
 }

@@ -20,15 +20,17 @@ export class MemorySubscription implements Subscription {
   #closed = false;
 
   readonly #onClose: () => void;
+  readonly #onCommit: (positions: PartitionPosition[]) => void;
 
   constructor(
     log: MemoryLog,
     options: SubscribeOptions,
     group: MemoryGroup | undefined,
-    onClose: () => void,
+    hooks: { onClose: () => void; onCommit: (positions: PartitionPosition[]) => void },
   ) {
     this.#log = log;
-    this.#onClose = onClose;
+    this.#onClose = hooks.onClose;
+    this.#onCommit = hooks.onCommit;
     this.#options = options;
     this.#group = group;
     group?.join(this);
@@ -91,10 +93,27 @@ export class MemorySubscription implements Subscription {
     return position;
   }
 
+  /**
+   * The lowest offset this reader may still need on a partition, for retention: a group member's
+   * committed position (a successor resumes there), else its start ('earliest': 0); a plain reader's
+   * next position; undefined when it does not read that topic.
+   */
+  neededFrom(topic: string, partition: number): bigint | undefined {
+    if (this.#closed || !this.#options.topics.includes(topic)) return undefined;
+    const key = partitionKey(topic, partition);
+    if (!this.#group) return this.#positions.get(key) ?? (this.#options.from === 'earliest' ? 0n : undefined);
+    const committed = this.#group.committed.get(key);
+    if (committed !== undefined) return committed;
+    // A group that never committed restarts a member at its start position, whatever this one read.
+    return this.#options.from === 'earliest' ? 0n : this.#positions.get(key);
+  }
+
   commit(positions: PartitionPosition[]): Promise<void> {
     if (this.#closed)
       return Promise.reject(new StreamForgeError(ErrorCodes.BUS_CLOSED, 'subscription is closed'));
-    for (const p of positions) this.#group?.committed.set(partitionKey(p.topic, p.partition), p.offset);
+    if (!this.#group) return Promise.resolve();
+    for (const p of positions) this.#group.committed.set(partitionKey(p.topic, p.partition), p.offset);
+    this.#onCommit(positions);
     return Promise.resolve();
   }
 

@@ -36,6 +36,8 @@ in-process on an in-memory bus, and the state in PGlite (PostgreSQL in WASM) und
 queues survive a restart. loader-producer and arango-connector are the real workers (the loader
 reads Binance, archive files or a synthetic source; the connector writes collections into the same
 PGlite); the other targets are played by dummy-service until they exist.
+Memory stays flat across queues: records every reader committed are released from the in-memory
+bus, and a queue's data topics are deleted once it ended with their jobs finished (collections stay).
 
 Flags:
   --port P               API port (default 8080, or PORT; 0 picks a free one)
@@ -68,7 +70,9 @@ and exits.`,
     });
     const started = performance.now();
     const sql = await PGliteClient.open({ dataDir });
-    const bus = new MemoryBus();
+    // Records every reader is done with are released as they are committed, and an ended queue's data
+    // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
+    const bus = new MemoryBus({ releaseConsumed: true });
     // loader-producer and arango-connector are the real workers (BINANCE_API_URL… from the environment).
     const catalog = createJobCatalog(config.simulation, {}, { env, store: sql });
     const jobLogger = createLogger({

@@ -7,6 +7,13 @@ type Listener = (message: HubMessage) => void;
 /** In-process fan-out of folded events and status changes to live streams (SSE), per queue. */
 export class QueueEventsHub {
   readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #everyQueue = new Set<(queueId: string, message: HubMessage) => void>();
+
+  /** Every message of every queue (the manager's own reactions to status changes). */
+  subscribeAll(listener: (queueId: string, message: HubMessage) => void): () => void {
+    this.#everyQueue.add(listener);
+    return () => this.#everyQueue.delete(listener);
+  }
 
   subscribe(queueId: string, listener: Listener): () => void {
     let set = this.#listeners.get(queueId);
@@ -20,5 +27,6 @@ export class QueueEventsHub {
 
   publish(queueId: string, message: HubMessage): void {
     for (const listener of this.#listeners.get(queueId) ?? []) listener(message);
+    for (const listener of this.#everyQueue) listener(queueId, message);
   }
 }

@@ -10,9 +10,11 @@ import type { QueueManagerConfig } from './config.ts';
 import { QueueManagerMetrics } from './metrics.ts';
 import { QUEUE_MANAGER_MIGRATIONS } from './migrations.ts';
 import { QueueService } from './queue-service.ts';
+import { isTerminalQueue } from './rollup.ts';
 import { recordExit } from './store/job-transitions.ts';
 import { QueueStore } from './store/queue-store.ts';
 import { Commander } from './supervisor/commander.ts';
+import { DataTopicReleaser } from './supervisor/data-topic-releaser.ts';
 import { reconcile, type ReconcileReport } from './supervisor/reconciler.ts';
 import { Scheduler } from './supervisor/scheduler.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
@@ -30,6 +32,12 @@ export interface QueueManagerOptions {
   logger: Logger;
   /** Serve the REST API; default true (tests of the core may skip it). */
   http?: boolean;
+  /**
+   * Delete an ended queue's data topics once their jobs all finished (DataTopicReleaser); default: on
+   * the memory bus, where they would otherwise hold every record in this process for good. On Kafka the
+   * topics' own retention applies.
+   */
+  releaseDataTopics?: boolean;
 }
 
 /**
@@ -47,6 +55,7 @@ export class QueueManager {
   readonly #folder: TelemetryFolder;
   readonly #scheduler: Scheduler;
   readonly #supervisor: Supervisor;
+  readonly #releaser: DataTopicReleaser | undefined;
   #app: FastifyInstance | undefined;
   #busOk = { at: 0, ok: false };
   /** Set once reconciled: before that, folding the backlog must not launch anything (reconcile decides first). */
@@ -94,10 +103,18 @@ export class QueueManager {
       onFolded: (result) => this.#folded(result),
       onInvalid: (count) => this.#metrics.telemetry.inc({ result: 'invalid' }, count),
     });
+    if (options.releaseDataTopics ?? bus.kind === 'memory') {
+      const releaser = new DataTopicReleaser({ bus, store: this.store, launcher, logger });
+      this.#releaser = releaser;
+      this.service.hub.subscribeAll((queueId, message) => {
+        if (message.kind === 'status' && isTerminalQueue(message.status)) void releaser.check(queueId);
+      });
+    }
     launcher.onExit((exit) => {
       recordExit(sql, exit).catch((error: unknown) =>
         logger.warn({ err: errorMessage(error) }, 'recording a job exit failed'),
       );
+      this.#releaser?.jobExited();
     });
     this.health.addReadinessCheck('database', () => sql.ping());
     this.health.addReadinessCheck('bus', () => this.#busReachable());
@@ -153,6 +170,7 @@ export class QueueManager {
     // In-process jobs published their last events while closing: fold them before the loop ends.
     await new Promise((resolve) => setTimeout(resolve, this.#o.launcher.kind === 'inline' ? 300 : 0));
     await this.#folder.close();
+    await this.#releaser?.idle();
   }
 
   #folded(result: FoldResult): void {

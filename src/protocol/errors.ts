@@ -67,6 +67,10 @@ export const ErrorCodes = {
   HANDLER_FAILED: 'SF_HANDLER_FAILED',
   /** A valid record that does not belong where it was read (another symbol or interval than the collection's). */
   FOREIGN_RECORD: 'SF_FOREIGN_RECORD',
+  /** End-of-stream markers that disagree with the topic: a partition holds more or fewer records than its marker counts. */
+  END_OF_STREAM_MISMATCH: 'SF_END_OF_STREAM_MISMATCH',
+  /** A job was stopped, or never ran, because every job it follows or waits for ended without finishing. */
+  UPSTREAM_FAILED: 'SF_UPSTREAM_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

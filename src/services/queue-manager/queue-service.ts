@@ -10,7 +10,7 @@ import type { EventView, QueueStatus, QueueSummary, QueueView, StartQueue } from
 import { ACTIVE, RETRYABLE, isTerminalQueue } from './rollup.ts';
 import type { QueueStore } from './store/queue-store.ts';
 import type { Commander } from './supervisor/commander.ts';
-import { handleOf } from './supervisor/job-spec.ts';
+import { handleOf, upstreamWriterOf } from './supervisor/job-spec.ts';
 import type { Scheduler } from './supervisor/scheduler.ts';
 import { eventView, queueSummary, queueView } from './views.ts';
 
@@ -194,7 +194,23 @@ export class QueueService {
         `update qm_queues set stop_requested_at = null, terminate_requested_at = null where queue_id = $1`,
         [queueId],
       );
+      // Jobs that never ran because something upstream failed may run now (still blocked: marked again).
+      await tx.query(
+        `update qm_jobs set status = 'pending', finished_at = null, error_message = null, error_code = null
+         where queue_id = $1 and status = 'stopped' and error_code = $2 and launched_at is null`,
+        [queueId, ErrorCodes.UPSTREAM_FAILED],
+      );
     });
+    // A connector stopped because this loader failed drains the new attempt's records: it runs again too.
+    const jobs = await store.jobs([queueId]);
+    for (const follower of jobs) {
+      if (
+        RETRYABLE.has(follower.status) &&
+        follower.error_code === ErrorCodes.UPSTREAM_FAILED &&
+        upstreamWriterOf(follower, jobs) === telemetryId
+      )
+        await this.retry(queueId, follower.telemetry_id);
+    }
     await this.changed(queueId);
     await scheduler.schedule(queueId);
     return this.#result(queueId);

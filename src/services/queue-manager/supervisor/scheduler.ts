@@ -39,17 +39,24 @@ export class Scheduler {
 
   /** Runs a pass for the queue after the one in progress, if any. */
   schedule(queueId: string): Promise<void> {
+    return this.exclusive(queueId, () => this.#pass(queueId)).catch((error: unknown) => {
+      this.#options.logger.error({ queue_id: queueId, err: errorMessage(error) }, 'scheduling pass failed');
+    });
+  }
+
+  /** Runs `work` for the queue between its passes (a retry reopening jobs); rejects as `work` does. */
+  exclusive<T>(queueId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#passes.get(queueId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.#pass(queueId))
-      .catch((error: unknown) => {
-        this.#options.logger.error({ queue_id: queueId, err: errorMessage(error) }, 'scheduling pass failed');
-      });
+    const result = previous.then(work);
+    const next = result.then(
+      () => undefined,
+      () => undefined,
+    );
     this.#passes.set(queueId, next);
     void next.finally(() => {
       if (this.#passes.get(queueId) === next) this.#passes.delete(queueId);
     });
-    return next;
+    return result;
   }
 
   /** Waits for every pass in progress (shutdown). */

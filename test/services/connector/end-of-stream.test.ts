@@ -97,6 +97,68 @@ describe('connector end-of-stream markers', { skip: kafkaSkipReason }, () => {
     assert.equal(await countRows(backends.db, queue.collection), 500);
   });
 
+  it('markers of two attempts never combine: it ends when one run has every partition', async () => {
+    const queue = await queueIntoTable(backends, 'eos-attempts');
+    const topic = dataTopic(queue.queueId, TYPE);
+    await bus.createTopics([{ name: topic, partitions: 3 }]);
+    const producer = 'loader-producer__twice1';
+    const marker = (run: string, attempt: number, partition: number): EndOfStream => ({
+      kind: 'end',
+      producer,
+      run: `${producer}.${attempt}.${run}`,
+      attempt,
+      partition,
+      partitions: 3,
+      records: 2,
+      total: 6,
+      first_offset: 0,
+    });
+    const send = (markers: EndOfStream[]) =>
+      bus.produce(
+        markers.map((m) => ({
+          topic,
+          key: END_OF_STREAM_KEY,
+          value: JSON.stringify(m),
+          partition: m.partition,
+        })),
+      );
+    // Two records per partition, then: the first attempt's markers on partitions 0 and 1 (it failed
+    // before the third), the second attempt's on partition 2.
+    await bus.produce(
+      [0, 1, 2].flatMap((partition) =>
+        [1, 2].map((i) => {
+          const openTime = (partition * 10 + i) * 60_000;
+          return { topic, key: `k${openTime}`, value: JSON.stringify(candle(openTime)), partition };
+        }),
+      ),
+    );
+    await send([marker('aaaa', 1, 0), marker('aaaa', 1, 1), marker('bbbb', 2, 2)]);
+    const telemetry = await collectTelemetry(bus, queue.events);
+    const connector = runConnector(bus, {
+      ...queue.env,
+      SYMBOL: 'BTCUSDT',
+      TYPE,
+      UPSTREAM_PRODUCER: producer,
+    });
+    let settled = false;
+    void connector.then(() => (settled = true));
+    await waitFor(
+      'the connector to read every marker so far',
+      () =>
+        telemetry
+          .ofTarget('arango-connector', 'loading')
+          .some((e) => e.records_written === 6 && /2 partitions ended/.test(e.message ?? '')),
+      60_000,
+    );
+    assert.equal(settled, false, 'ended on markers of two different attempts');
+    await send([marker('bbbb', 2, 0), marker('bbbb', 2, 1)]);
+    const outcome = await connector;
+    await telemetry.close();
+    assert.equal(outcome.state, 'finished', outcome.error);
+    const finished = telemetry.ofTarget('arango-connector', 'finished').at(-1);
+    assert.deepEqual([finished?.records_written, finished?.records_total], [6, 6]);
+  });
+
   it('a marker whose count disagrees with the topic fails the connector, naming partition and counts', async () => {
     const queue = await queueIntoTable(backends, 'eos-count');
     const topic = dataTopic(queue.queueId, TYPE);

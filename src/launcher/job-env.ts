@@ -25,6 +25,8 @@ export function jobEnvironment(spec: JobSpec): Record<string, string> {
     QUEUE_CONTROL_TOPIC: spec.controlTopic,
     QUEUE_EVENTS_TOPIC: spec.eventsTopic,
     JOB_ATTEMPT: String(spec.attempt),
+    // A connector ends on this loader's end-of-stream markers only, never on another run's.
+    ...(spec.upstreamProducer === undefined ? {} : { UPSTREAM_PRODUCER: spec.upstreamProducer }),
   });
 }
 

@@ -24,6 +24,8 @@ export interface JobSpec {
   readonly eventsTopic: string;
   /** The other fields of the request (interval, collection_inputs, …), passed on as environment. */
   readonly params: Readonly<Record<string, unknown>>;
+  /** The telemetry_id of the loader writing the topic this job drains (UPSTREAM_PRODUCER), if any. */
+  readonly upstreamProducer?: string | undefined;
 }
 
 /** A launched attempt, as the database remembers it: enough to find it again after a restart. */

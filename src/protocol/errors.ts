@@ -75,6 +75,10 @@ export const ErrorCodes = {
   URI_TOO_LONG: 'SF_URI_TOO_LONG',
   /** An unexpected failure behind an HTTP API (HTTP 500); the details are in the service's log only. */
   INTERNAL: 'SF_INTERNAL',
+  /** End-of-stream markers that disagree with the topic: a partition holds more or fewer records than its marker counts. */
+  END_OF_STREAM_MISMATCH: 'SF_END_OF_STREAM_MISMATCH',
+  /** A job was stopped, or never ran, because every job it follows or waits for ended without finishing. */
+  UPSTREAM_FAILED: 'SF_UPSTREAM_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

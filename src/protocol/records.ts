@@ -92,15 +92,24 @@ export type TradeRecord = Static<typeof TradeRecordSchema>;
 /**
  * End-of-stream marker: the last message a finished loader writes on each partition of its topic.
  * `records` is how many data records this loader run wrote to that partition; `total` to all.
+ * The run identity (`run`, `attempt`, `first_offset`) came later and is optional, so markers of older
+ * loaders still parse; a connector that follows a loader ignores markers without it (docs/market-data.md).
  */
 export const EndOfStreamSchema = Type.Object(
   {
     kind: Type.Literal('end'),
+    /** The loader's telemetry_id: stable across its attempts. */
     producer: Type.String(),
     partition: Type.Integer({ minimum: 0 }),
     partitions: Type.Integer({ minimum: 1 }),
     records: Type.Integer({ minimum: 0 }),
     total: Type.Integer({ minimum: 0 }),
+    /** Unique per loader run (process): the markers of one run end a stream together. */
+    run: Type.Optional(Type.String({ minLength: 1 })),
+    /** JOB_ATTEMPT of the run (1 for the first launch). */
+    attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** The partition's end offset when the run began writing: its `records` lie between it and the marker. */
+    first_offset: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: true },
 );

@@ -16,6 +16,8 @@ export interface JobConfig {
   readonly queueId: string;
   /** TELEMETRY_PRODUCER_ID; default `{target}__{random}`. */
   readonly telemetryId: string;
+  /** JOB_ATTEMPT: 1 for the first launch of the job, +1 per retry; default 1. */
+  readonly attempt: number;
   /** TARGET, else the prefix of TELEMETRY_PRODUCER_ID, else the service's own name. */
   readonly target: string;
   /** SYMBOL, e.g. BTCUSDT. */
@@ -43,6 +45,7 @@ export function readJobConfig(env: Env, service: string, defaultPort: number): J
   return Object.freeze({
     queueId: readString(env, 'QUEUE_ID', 'local'),
     telemetryId: explicitId ?? telemetryId(target),
+    attempt: readInteger(env, 'JOB_ATTEMPT', 1, 1),
     target,
     symbol: readString(env, 'SYMBOL'),
     type: readString(env, 'TYPE'),

@@ -17,7 +17,7 @@ import {
 } from '../../protocol/index.ts';
 import type { JobConfig, JobContext, JobProgress, JobWork } from '../../runtime/index.ts';
 import { countDeadLetters } from './dead-letter-count.ts';
-import { EndOfStreamTracker } from './end-of-stream.ts';
+import { EndOfStreamTracker, type MarkerVerdict } from './end-of-stream.ts';
 import { foreignRecordReason } from './foreign-records.ts';
 import type { ConnectorOptions } from './options.ts';
 import { openSink } from './sinks/open-sink.ts';
@@ -59,7 +59,9 @@ export function planConnector(config: JobConfig, options: ConnectorOptions): Con
  * arango-connector: drains one data topic from the earliest offset in a group stable for the job,
  * upserts each partition's batch into the collection on natural keys, commits only after the write
  * (the consumer framework's guarantee), dead-letters what cannot be stored, and finishes once every
- * partition delivered its end-of-stream marker; a live type without a range has none: it runs until stopped.
+ * partition delivered the end-of-stream marker of the loader run it follows (UPSTREAM_PRODUCER), with
+ * counts that agree with the topic (else it fails with SF_END_OF_STREAM_MISMATCH); a live type without
+ * a range has none: it runs until stopped.
  */
 export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDeps = {}): JobWork {
   return async (ctx: JobContext): Promise<JobProgress> => {
@@ -77,15 +79,29 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
         interval: type.interval,
       });
       await bus.createTopics([{ name: topic, partitions: options.partitions }]);
-      const ends = new EndOfStreamTracker((await bus.endOffsets(topic)).size);
-      await ends.recover(bus, topic, groupId);
+      const ends = new EndOfStreamTracker({
+        partitions: (await bus.endOffsets(topic)).size,
+        follow: options.upstreamProducer,
+      });
       let written = 0;
       let deadLettered = 0;
       const allEnded = Promise.withResolvers<void>();
+      // A marker whose count disagrees with the topic: the connector cannot claim the stream complete.
+      const broken = Promise.withResolvers<never>();
+      const ignoredRuns = new Set<string>();
+      const judge = (verdict: MarkerVerdict): void => {
+        if (verdict.kind === 'mismatch') broken.reject(verdict.error);
+        else if (verdict.kind === 'ignored' && !ignoredRuns.has(verdict.reason)) {
+          ignoredRuns.add(verdict.reason);
+          logger.warn({ topic }, `end-of-stream marker ignored: ${verdict.reason}`);
+        }
+      };
+      broken.promise.catch(() => undefined);
       const finishedWhenEnded = (): void => {
         // Live types end too when their loader had a TIME_RANGE: it writes the markers once the range is in.
         if (ends.allDone()) allEnded.resolve();
       };
+      for (const verdict of await ends.recover(bus, topic, groupId)) judge(verdict);
       finishedWhenEnded();
       const recordSchema = type.kind === 'candle' ? CandleRecordSchema : TradeRecordSchema;
       const handler = defineBatchHandler({
@@ -98,7 +114,8 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
           const records = batch.filter((i) => i.value.kind !== 'end').map((i) => i.value as MarketRecord);
           await sink.upsert(collection, records);
           written += records.length;
-          for (const { value, record } of batch) if (value.kind === 'end') ends.mark(record.partition, value);
+          for (const { value, record } of batch)
+            if (value.kind === 'end') judge(ends.mark(record.partition, record.offset, value));
           finishedWhenEnded();
         },
       });
@@ -137,9 +154,12 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
           })
           .catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'could not publish loading'));
       }, options.loadingIntervalMs);
-      const stopped = new Promise<void>((resolve) =>
-        signal.addEventListener('abort', () => resolve(), { once: true }),
-      );
+      // A stop may come while the connector is still setting up (its loader failed at once): an abort
+      // event that already fired never fires again, so look at the signal too.
+      const stopped = new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
       logger.info(
         { topic, collection, group: groupId, sink: sink.kind, realtime: type.realtime },
         'connector draining',
@@ -147,7 +167,7 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
       try {
         await consumer.start();
         // A consumer that fails for good (bad credentials, a closed bus) rejects finished().
-        await Promise.race([allEnded.promise, stopped, consumer.finished()]);
+        await Promise.race([allEnded.promise, stopped, consumer.finished(), broken.promise]);
       } finally {
         clearInterval(ticker);
         await consumer.stop();
@@ -162,7 +182,7 @@ export function createConnectorWork(options: ConnectorOptions, deps: ConnectorDe
         ctx,
         plan,
         deadLetterTopic: consumer.options.deadLetterTopic,
-        partitions: ends.seen,
+        markers: ends.markersRead,
         total: ends.total(),
         run: progress(),
       });
@@ -182,11 +202,12 @@ async function finalCount(done: {
   ctx: JobContext;
   plan: ConnectorPlan;
   deadLetterTopic: string;
-  partitions: number;
+  /** End-of-stream markers read, of any run: records of the topic that are not data. */
+  markers: number;
   total: number;
   run: JobProgress;
 }): Promise<JobProgress> {
-  const { ctx, plan, deadLetterTopic, partitions, total, run } = done;
+  const { ctx, plan, deadLetterTopic, markers, total, run } = done;
   const { topic, collection, groupId } = plan;
   let committed = 0n;
   for (const offset of (await ctx.bus.committedOffsets(groupId, topic)).values()) committed += offset;
@@ -194,7 +215,7 @@ async function finalCount(done: {
   if (counted === undefined)
     ctx.logger.warn({ topic: deadLetterTopic }, 'could not read the dead letters to their end');
   const deadLettered = Math.max(counted ?? 0, run.records_dead_lettered ?? 0);
-  const stored = Math.max(0, Number(committed) - partitions - deadLettered);
+  const stored = Math.max(0, Number(committed) - markers - deadLettered);
   const dead =
     deadLettered === 0
       ? 'none dead-lettered'

@@ -36,6 +36,12 @@ export interface ConnectorOptions {
   readonly upsertMethod: UpsertMethod | undefined;
   /** LOADING_INTERVAL_SECONDS: cadence of `loading` telemetry; default 5. */
   readonly loadingIntervalMs: number;
+  /**
+   * UPSTREAM_PRODUCER: the telemetry_id of the loader whose end-of-stream markers end this connector
+   * (the queue manager sets it); markers of any other producer or earlier run are ignored. Unset: the
+   * first loader run whose markers cover every partition ends it.
+   */
+  readonly upstreamProducer: string | undefined;
   /** CONNECTOR_MAX_RETRIES: retries of a failing batch before it is split and bad records dead-lettered; default 2. */
   readonly maxRetries: number;
 }
@@ -72,5 +78,6 @@ export function readConnectorOptions(env: Env): ConnectorOptions {
         : readChoice(env, 'UPSERT_METHOD', ['copy', 'unnest', 'values'] as const, 'copy'),
     loadingIntervalMs: seconds * 1000,
     maxRetries: readInteger(env, 'CONNECTOR_MAX_RETRIES', 2),
+    upstreamProducer: readString(env, 'UPSTREAM_PRODUCER'),
   });
 }

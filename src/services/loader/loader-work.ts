@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   ErrorCodes,
   StreamForgeError,
@@ -69,12 +70,17 @@ export function createLoaderWork(options: LoaderOptions): JobWork {
     });
     if (type.source === 'api' || type.source === 'ws') await rest.readLimits(symbol, signal);
     await bus.createTopics([{ name: topic, partitions: options.partitions }]);
-    const partitions = (await bus.endOffsets(topic)).size;
+    // Where this run's records begin on each partition: the markers say it, so a connector can count them.
+    const firstOffsets = await bus.endOffsets(topic);
+    const partitions = firstOffsets.size;
     const producer = new RecordProducer({
       bus,
       topic,
       partitions,
       producer: config.telemetryId,
+      run: `${config.telemetryId}.${config.attempt}.${randomBytes(4).toString('hex')}`,
+      attempt: config.attempt,
+      firstOffsets,
       maxInFlight: options.maxInFlight,
       onRetry: (message) => logger.warn(message),
     });

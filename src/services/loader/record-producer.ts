@@ -13,8 +13,13 @@ export interface RecordProducerOptions {
   topic: string;
   /** Partitions of the topic (every one gets an end-of-stream marker). */
   partitions: number;
-  /** Names the loader run in end-of-stream markers. */
+  /** Names the loader (its telemetry_id) in end-of-stream markers. */
   producer: string;
+  /** Identifies this run in the markers: unique per run, and its JOB_ATTEMPT. */
+  run: string;
+  attempt: number;
+  /** Each partition's end offset before this run wrote to it: its records follow it (the marker says so). */
+  firstOffsets: ReadonlyMap<number, bigint>;
   /** Produce calls awaiting acknowledgement at once; default 4. Order does not matter: keys are unique. */
   maxInFlight?: number;
   /** Retries of a batch the bus calls retryable (the producer is idempotent; the sink upserts). Default 5. */
@@ -113,18 +118,24 @@ export class RecordProducer {
     this.#throwIfFailed();
   }
 
-  /** After a complete load: flushes, then one end-of-stream marker per partition, after its last record. */
+  /**
+   * After a complete load: flushes, then one end-of-stream marker per partition, after its last record,
+   * naming the run and counting its records there (a connector checks the count against the offsets).
+   */
   async finish(): Promise<void> {
     await this.flush();
-    const { topic, partitions, producer } = this.#o;
+    const { topic, partitions, producer, run, attempt, firstOffsets } = this.#o;
     const markers: OutgoingRecord[] = this.#perPartition.map((records, partition) => {
       const marker: EndOfStream = {
         kind: 'end',
         producer,
+        run,
+        attempt,
         partition,
         partitions,
         records,
         total: this.#acked,
+        first_offset: Number(firstOffsets.get(partition) ?? 0n),
       };
       return { topic, key: END_OF_STREAM_KEY, value: JSON.stringify(marker), partition };
     });

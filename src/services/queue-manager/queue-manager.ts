@@ -75,6 +75,7 @@ export class QueueManager {
     this.#scheduler = new Scheduler({
       store: this.store,
       launcher,
+      commander,
       config,
       logger,
       metrics: this.#metrics,

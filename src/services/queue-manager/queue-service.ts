@@ -9,8 +9,9 @@ import { jobNameFor, planQueue } from './request/plan.ts';
 import type { EventView, QueueStatus, QueueSummary, QueueView, StartQueue } from './request/schema.ts';
 import { ACTIVE, RETRYABLE, isTerminalQueue } from './rollup.ts';
 import type { QueueStore } from './store/queue-store.ts';
+import type { JobRow } from './store/rows.ts';
 import type { Commander } from './supervisor/commander.ts';
-import { handleOf } from './supervisor/job-spec.ts';
+import { handleOf, upstreamWriterOf } from './supervisor/job-spec.ts';
 import type { Scheduler } from './supervisor/scheduler.ts';
 import { eventView, queueSummary, queueView } from './views.ts';
 
@@ -167,7 +168,7 @@ export class QueueService {
 
   /** A new attempt of a job that ended badly (failed, lost, stopped, terminated); reopens its queue. */
   async retry(queueId: string, telemetryId: string): Promise<ControlResult> {
-    const { store, launcher, scheduler } = this.#o;
+    const { store, scheduler } = this.#o;
     const job = await store.job(telemetryId);
     if (!job || job.queue_id !== queueId) throw notFound(`job ${telemetryId} in queue ${queueId}`);
     if (!RETRYABLE.has(job.status)) {
@@ -177,6 +178,29 @@ export class QueueService {
           : `job ${telemetryId} is ${job.status}: stop it (POST /queues/${queueId}/stop) before retrying`,
       );
     }
+    // Between scheduling passes: a pass must not judge the queue half reopened (it would mark jobs not run again).
+    await scheduler.exclusive(queueId, async () => {
+      await this.#newAttempt(job);
+      // A connector stopped because this loader failed drains the new attempt's records: it runs again too.
+      const jobs = await store.jobs([queueId]);
+      for (const follower of jobs) {
+        if (
+          RETRYABLE.has(follower.status) &&
+          follower.error_code === ErrorCodes.UPSTREAM_FAILED &&
+          upstreamWriterOf(follower, jobs) === telemetryId
+        )
+          await this.#newAttempt(follower);
+      }
+    });
+    await this.changed(queueId);
+    await scheduler.schedule(queueId);
+    return this.#result(queueId);
+  }
+
+  /** Makes the job pending as its next attempt; returns the queue's not-run jobs to pending. */
+  async #newAttempt(job: JobRow): Promise<void> {
+    const { store, launcher } = this.#o;
+    const { queue_id: queueId, telemetry_id: telemetryId } = job;
     // A lost attempt may still be alive somewhere: make sure it is not, before a second one starts.
     if (job.launcher_ref) await launcher.terminate(handleOf(job));
     const queue = (await store.queue(queueId))!;
@@ -194,10 +218,13 @@ export class QueueService {
         `update qm_queues set stop_requested_at = null, terminate_requested_at = null where queue_id = $1`,
         [queueId],
       );
+      // Jobs that never ran because something upstream failed may run now (still blocked: marked again).
+      await tx.query(
+        `update qm_jobs set status = 'pending', finished_at = null, error_message = null, error_code = null
+         where queue_id = $1 and status = 'stopped' and error_code = $2 and launched_at is null`,
+        [queueId, ErrorCodes.UPSTREAM_FAILED],
+      );
     });
-    await this.changed(queueId);
-    await scheduler.schedule(queueId);
-    return this.#result(queueId);
   }
 
   /** Something of the queue changed: status rolled up, cache dropped, live streams told. */

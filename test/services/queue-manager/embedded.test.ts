@@ -215,7 +215,7 @@ describe('queue manager, embedded: PGlite + memory bus + inline jobs', () => {
     assert.ok(!launcher.launched.some((l) => l.startsWith(graph)), 'the graph was never launched');
   });
 
-  it('a failed job blocks its dependents; retrying it finishes the queue', async () => {
+  it('a failed job marks its dependents not run; retrying it runs them and finishes the queue', async () => {
     const started = await http.post('/queues/start', {
       symbol: 'ADAUSDT',
       time_range: '2024-08-01:2024-08-02',
@@ -233,7 +233,13 @@ describe('queue manager, embedded: PGlite + memory bus + inline jobs', () => {
     assert.equal(failed.jobs[0]!.error.code, 'SF_JOB_FAILED');
     assert.deepEqual(failed.jobs[2]!.depends_on, [loader]);
     assert.equal(failed.jobs[1]!.status, 'finished', 'independent jobs go on');
-    assert.equal(failed.jobs[2]!.status, 'pending', 'the graph still waits');
+    // The graph can never start while its input failed: marked not run, so nothing is left pending.
+    assert.equal(failed.jobs[2]!.status, 'stopped');
+    assert.equal(failed.jobs[2]!.error.code, 'SF_UPSTREAM_FAILED');
+    assert.match(
+      failed.jobs[2]!.error.message,
+      new RegExp(`^not run: it waits for ${loader}, which ended failed`),
+    );
     // Regression: a retry's launch latency was counted from the queue's start, not from the retry.
     await sleep(1000);
     const latencySum = async () =>

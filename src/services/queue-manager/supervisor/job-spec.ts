@@ -1,14 +1,29 @@
 import type { JobHandle, JobSpec } from '../../../launcher/index.ts';
 import type { QueueManagerConfig } from '../config.ts';
 import type { JobRow, QueueRow } from '../store/rows.ts';
+import { TOPIC_WRITER } from '../views.ts';
 
-/** The launcher's view of a job row: what to start. */
+/**
+ * The loader a job drains: the job of its queue that writes its topic. A connector follows that loader's
+ * end-of-stream markers only (its telemetry_id is stable across retries; each run's markers carry its attempt).
+ */
+export function upstreamWriterOf(
+  job: Pick<JobRow, 'target' | 'topic' | 'telemetry_id'>,
+  queueJobs: readonly Pick<JobRow, 'target' | 'topic' | 'telemetry_id'>[],
+): string | undefined {
+  if (job.target === TOPIC_WRITER) return undefined;
+  return queueJobs.find((j) => j.target === TOPIC_WRITER && j.topic === job.topic && j !== job)?.telemetry_id;
+}
+
+/** The launcher's view of a job row: what to start. `queueJobs`: every job of its queue. */
 export function specOf(
   job: JobRow,
   queue: Pick<QueueRow, 'symbol' | 'time_range'>,
   config: QueueManagerConfig,
+  queueJobs: readonly JobRow[],
 ): JobSpec {
   return {
+    upstreamProducer: upstreamWriterOf(job, queueJobs),
     queueId: job.queue_id,
     telemetryId: job.telemetry_id,
     target: job.target,

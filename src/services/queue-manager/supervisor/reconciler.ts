@@ -48,7 +48,7 @@ export async function reconcile(options: {
       const queue = await store.queue(job.queue_id);
       if (!queue) continue;
       try {
-        const result = await launcher.launch(specOf(job, queue, config));
+        const result = await launcher.launch(specOf(job, queue, config, await store.jobs([job.queue_id])));
         await store.sql.query(
           `update qm_jobs set launcher_ref = $3 where telemetry_id = $1 and attempt = $2`,
           [job.telemetry_id, job.attempt, result.ref],

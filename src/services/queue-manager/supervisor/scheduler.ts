@@ -7,7 +7,9 @@ import { launchable } from '../rollup.ts';
 import { transition } from '../store/job-transitions.ts';
 import type { QueueStore } from '../store/queue-store.ts';
 import type { JobRow, QueueRow } from '../store/rows.ts';
+import type { Commander } from './commander.ts';
 import { specOf } from './job-spec.ts';
+import { markNotRun, stopOrphanedDrainers } from './upstream-failures.ts';
 
 export interface SchedulerOptions {
   store: QueueStore;
@@ -15,12 +17,15 @@ export interface SchedulerOptions {
   config: QueueManagerConfig;
   logger: Logger;
   metrics: QueueManagerMetrics;
+  /** Sends `stop` to a connector whose loader ended without finishing. */
+  commander: Commander;
   /** After anything of the queue changed (cache, live streams). */
   onChanged: (queueId: string) => void;
 }
 
 /**
- * Launches the jobs of a queue whose dependencies have finished. Each launch is claimed in the
+ * Launches the jobs of a queue whose dependencies have finished; first ends what can no longer
+ * complete (upstream-failures.ts): connectors whose loader failed, pending jobs whose dependency did. Each launch is claimed in the
  * database first (pending → launching, one qm_launches row per attempt), so a job is launched once
  * however many passes run, and passes for one queue run one at a time.
  */
@@ -34,17 +39,24 @@ export class Scheduler {
 
   /** Runs a pass for the queue after the one in progress, if any. */
   schedule(queueId: string): Promise<void> {
+    return this.exclusive(queueId, () => this.#pass(queueId)).catch((error: unknown) => {
+      this.#options.logger.error({ queue_id: queueId, err: errorMessage(error) }, 'scheduling pass failed');
+    });
+  }
+
+  /** Runs `work` for the queue between its passes (a retry reopening jobs); rejects as `work` does. */
+  exclusive<T>(queueId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#passes.get(queueId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.#pass(queueId))
-      .catch((error: unknown) => {
-        this.#options.logger.error({ queue_id: queueId, err: errorMessage(error) }, 'scheduling pass failed');
-      });
+    const result = previous.then(work);
+    const next = result.then(
+      () => undefined,
+      () => undefined,
+    );
     this.#passes.set(queueId, next);
     void next.finally(() => {
       if (this.#passes.get(queueId) === next) this.#passes.delete(queueId);
     });
-    return next;
+    return result;
   }
 
   /** Waits for every pass in progress (shutdown). */
@@ -56,11 +68,16 @@ export class Scheduler {
     const { store } = this.#options;
     const queue = await store.queue(queueId);
     if (!queue || queue.stop_requested_at) return;
-    const jobs = await store.jobs([queueId]);
+    let jobs = await store.jobs([queueId]);
+    // What failed upstream ends what waits for it, so the queue reaches a terminal state.
+    const settled =
+      (await stopOrphanedDrainers(store, this.#options.commander, jobs, this.#options.logger)) +
+      (await markNotRun(store, jobs));
+    if (settled > 0) jobs = await store.jobs([queueId]);
     const ready = launchable(
       jobs.map((j) => ({ telemetryId: j.telemetry_id, status: j.status, dependsOn: j.depends_on, row: j })),
     ).map((j) => j.row);
-    if (ready.length === 0) return;
+    if (ready.length === 0 && settled === 0) return;
     for (const job of ready) await this.#launch(queue, job, jobs);
     await store.rollUp([queueId]);
     this.#options.onChanged(queueId);
@@ -92,7 +109,7 @@ export class Scheduler {
       ...all.filter((j) => job.depends_on.includes(j.telemetry_id)).map((j) => j.finished_at?.getTime() ?? 0),
     );
     try {
-      const result = await launcher.launch(specOf({ ...job, status: 'launching' }, queue, config));
+      const result = await launcher.launch(specOf({ ...job, status: 'launching' }, queue, config, all));
       await store.sql.query(`update qm_jobs set launcher_ref = $3 where telemetry_id = $1 and attempt = $2`, [
         job.telemetry_id,
         job.attempt,

@@ -183,8 +183,11 @@ async function applyToJobs(
                      when j.status in ('launching', 'lost') then 'running'
                      else j.status end,
        finished_at = case when ${live} and u.terminal is not null then to_timestamp(u.terminal_at) else j.finished_at end,
-       error_message = case when ${live} and u.terminal is not null then u.error_message else j.error_message end,
-       error_code = case when ${live} and u.terminal is not null then u.error_code else j.error_code end
+       -- A job stopped by the manager for a reason (upstream-failures.ts) keeps it: interrupted carries none.
+       error_message = case when ${live} and u.terminal = 'stopped' then coalesce(u.error_message, j.error_message)
+                            when ${live} and u.terminal is not null then u.error_message else j.error_message end,
+       error_code = case when ${live} and u.terminal = 'stopped' then coalesce(u.error_code, j.error_code)
+                         when ${live} and u.terminal is not null then u.error_code else j.error_code end
      from (
        -- o is the row before this update: its status tells which jobs changed state.
        select u.*, o.status as old_status

@@ -67,6 +67,8 @@ export const ErrorCodes = {
   HANDLER_FAILED: 'SF_HANDLER_FAILED',
   /** A valid record that does not belong where it was read (another symbol or interval than the collection's). */
   FOREIGN_RECORD: 'SF_FOREIGN_RECORD',
+  /** The port a server should listen on is taken by another process (or needs privileges). */
+  PORT_IN_USE: 'SF_PORT_IN_USE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

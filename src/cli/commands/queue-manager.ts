@@ -11,6 +11,7 @@ import {
 } from '../../launcher/index.ts';
 import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
 import {
+  assertPortFree,
   createLogger,
   onShutdownSignal,
   readChoice,
@@ -132,6 +133,7 @@ See docs/queue-manager.md.`,
     const logger = createLogger({ service: 'queue-manager', level: readString(env, 'LOG_LEVEL', 'info') });
     const catalog = createJobCatalog(config.simulation, {}, { env });
     const launcher = createDistributedLauncher(env, catalog, logger);
+    await assertPortFree(config.port, config.host, 'PORT');
     const sql = await openStore({ databaseUrl });
     const bus = new KafkaBus(kafka);
     const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger });

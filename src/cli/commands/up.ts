@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { MemoryBus } from '../../bus/index.ts';
 import { InlineLauncher } from '../../launcher/index.ts';
-import { createLogger } from '../../runtime/index.ts';
+import { assertPortFree, createLogger } from '../../runtime/index.ts';
 import { QueueManager, readQueueManagerConfig } from '../../services/queue-manager/index.ts';
 import { PGliteClient } from '../../store/index.ts';
 import { numberFlag, parseFlags, type CliCommand } from '../args.ts';
@@ -67,6 +67,8 @@ and exits.`,
       level: flags['log-level'] ?? env.LOG_LEVEL ?? 'info',
     });
     const started = performance.now();
+    // Before the database: opening it takes seconds, and a busy port would only show when listening.
+    await assertPortFree(config.port, config.host, '--port');
     const sql = await PGliteClient.open({ dataDir });
     const bus = new MemoryBus();
     // loader-producer and arango-connector are the real workers (BINANCE_API_URL… from the environment).

@@ -4,7 +4,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Bus } from '../../bus/index.ts';
 import type { JobCatalog, JobLauncher } from '../../launcher/index.ts';
 import { errorMessage } from '../../protocol/index.ts';
-import { Health, type Logger } from '../../runtime/index.ts';
+import { Health, portError, type Logger } from '../../runtime/index.ts';
 import { migrate, type SqlClient } from '../../store/index.ts';
 import { buildApi } from './api/server.ts';
 import type { QueueManagerConfig } from './config.ts';
@@ -117,7 +117,10 @@ export class QueueManager {
         token: config.token,
         logger,
       });
-      await this.#app.listen({ port: config.port, host: config.host });
+      // The CLI checked the port before opening the database; another process may have taken it since.
+      await this.#app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+        throw portError(error, config.port, config.host, 'PORT (--port of streamforge up)') ?? error;
+      });
     }
     await migrate(sql, QUEUE_MANAGER_MIGRATIONS);
     await bus.connect();

@@ -1,12 +1,41 @@
-import { resolve } from 'node:path';
-import { MemoryBus } from '../../bus/index.ts';
-import { InlineLauncher } from '../../launcher/index.ts';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { MemoryBus } from '../../bus/memory/memory-bus.ts';
+import { InlineLauncher } from '../../launcher/inline/inline-launcher.ts';
 import { assertPortFree, createLogger } from '../../runtime/index.ts';
-import { QueueManager, readQueueManagerConfig } from '../../services/queue-manager/index.ts';
-import { PGliteClient } from '../../store/index.ts';
+import { readQueueManagerConfig } from '../../services/queue-manager/config.ts';
+import { PGliteClient } from '../../store/pglite/pglite-client.ts';
+import type { SqlClient } from '../../store/types.ts';
 import { numberFlag, parseFlags, type CliCommand } from '../args.ts';
-import { serveUntilSignal, startOrClose } from './queue-manager.ts';
-import { createJobCatalog } from '../../services/job-recipes/index.ts';
+import { serveUntilSignal, startOrClose } from './serve.ts';
+
+/**
+ * The queue manager, the job recipes and the connector's sink: loaded while PGlite starts (its WASM
+ * compiles off the main thread), not before. Imports stay within the embedded mode's needs: no Kafka
+ * or Kubernetes client (bench/startup measures what that saves).
+ */
+async function loadEmbedded() {
+  const [manager, recipes, connector] = await Promise.all([
+    import('../../services/queue-manager/queue-manager.ts'),
+    import('../../services/job-recipes/index.ts'),
+    import('../../services/connector/index.ts'),
+  ]);
+  return {
+    QueueManager: manager.QueueManager,
+    createJobCatalog: recipes.createJobCatalog,
+    PostgresSink: connector.PostgresSink,
+  };
+}
+
+/** Awaits both; if one fails, closes the database the other opened. */
+async function openAndLoad(
+  opening: Promise<SqlClient>,
+): Promise<[SqlClient, Awaited<ReturnType<typeof loadEmbedded>>]> {
+  const [sql, modules] = await Promise.allSettled([opening, loadEmbedded()]);
+  if (sql.status === 'fulfilled' && modules.status === 'fulfilled') return [sql.value, modules.value];
+  if (sql.status === 'fulfilled') await sql.value.close();
+  throw sql.status === 'rejected' ? sql.reason : (modules as PromiseRejectedResult).reason;
+}
 
 const FLAGS = {
   port: { type: 'string' },
@@ -69,7 +98,10 @@ and exits.`,
     const started = performance.now();
     // Before the database: opening it takes seconds, and a busy port would only show when listening.
     await assertPortFree(config.port, config.host, '--port');
-    const sql = await PGliteClient.open({ dataDir });
+    // A fresh data directory starts from a saved initdb (see PGliteTemplate), kept beside Node's
+    // compile cache in the OS temp directory.
+    const opening = PGliteClient.open({ dataDir, templateDir: join(tmpdir(), 'streamforge-cache') });
+    const [sql, { QueueManager, createJobCatalog, PostgresSink }] = await openAndLoad(opening);
     const bus = new MemoryBus();
     // loader-producer and arango-connector are the real workers (BINANCE_API_URL… from the environment).
     const catalog = createJobCatalog(config.simulation, {}, { env, store: sql });
@@ -78,7 +110,9 @@ and exits.`,
       level: flags['log-level'] === 'debug' ? 'debug' : 'warn',
     });
     const launcher = new InlineLauncher({ bus, catalog, logger: jobLogger });
-    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger });
+    // GET /collections/{name}: the collections the in-process connectors write into this PGlite.
+    const collections = new PostgresSink(sql);
+    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections });
     await startOrClose(manager, bus, sql);
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const url = `http://${host}:${manager.port}`;

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Health, Logger } from '../../../runtime/index.ts';
 import type { QueueService } from '../queue-service.ts';
+import { collectionRoutes, type CollectionReader } from './collection-routes.ts';
 import { errorHandler } from './http-errors.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
@@ -15,6 +16,8 @@ export interface ApiOptions {
   registry: Registry;
   token: string | undefined;
   logger: Logger;
+  /** Serves GET /collections/{name} when given. */
+  collections?: CollectionReader;
 }
 
 /** The REST API: queues, health, metrics, the OpenAPI document (/docs/json) and Swagger UI (/docs). */
@@ -38,6 +41,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       },
       tags: [
         { name: 'queues', description: 'Queues and their jobs' },
+        { name: 'collections', description: 'Datasets the connectors wrote' },
         { name: 'health', description: 'Probes and metrics' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
@@ -54,6 +58,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   );
   queueRoutes(app, options.service, options.token);
   opsRoutes(app, options.health, options.registry);
+  if (options.collections) collectionRoutes(app, options.collections);
   await app.ready();
   return app;
 }

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TARGETS } from '../../../launcher/index.ts';
+import { TARGETS } from '../../../launcher/job-catalog.ts';
 
 /**
  * The REST schemas, in TypeBox: Fastify validates requests and serializes answers with them, and the

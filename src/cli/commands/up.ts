@@ -67,16 +67,18 @@ reads Binance, archive files or a synthetic source; the connector writes collect
 PGlite); the other targets are played by dummy-service until they exist.
 
 Flags:
-  --port P               API port (default 8080, or PORT; 0 picks a free one)
+  --port P               API port (default 8080, or PORT; 0 picks a free one); a busy one is refused
+                         at once (SF_PORT_IN_USE)
   --host H               interface to listen on (default 127.0.0.1, or HOST)
-  --data-dir D           PGlite directory (default ./.streamforge); one process at a time
+  --data-dir D           PGlite directory (default ./.streamforge); one process at a time. A new one
+                         starts from a copy of PostgreSQL's initdb saved in <tmp>/streamforge-cache
   --job-seconds S        how long a simulated historical job runs (default 10, or SIMULATED_JOB_SECONDS)
   --loading-interval S   seconds between simulated loading events (default 1)
   --log-level L          info (default), debug, warn, error
 
 Environment: QUEUE_MANAGER_TOKEN (bearer token for POST routes) and the queue manager's tuning
 variables (see "streamforge queue-manager --help"). Ctrl-C stops the jobs (they publish interrupted)
-and exits.`,
+and exits. While it runs, "streamforge collection <name>" asks it (GET /collections/<name>).`,
   async run(argv, env) {
     const flags = parseFlags(argv, FLAGS);
     const overrides: Record<string, string> = {};
@@ -129,6 +131,8 @@ Start a queue:
 Watch it:
   curl -s ${url}/queues/<queue_id>
   curl -sN ${url}/queues/<queue_id>/events?stream=true
+A collection the connectors wrote (rows, coverage, gaps):
+  npx streamforge collection <name>${manager.port === 8080 ? '' : ` --manager ${url}`}   or   curl -s ${url}/collections/<name>
 
 Ctrl-C to stop.`);
     return serveUntilSignal(manager, { bus, sql, logger });

@@ -96,6 +96,9 @@ describe('streamforge up', () => {
       };
       assert.deepEqual(served.body, expected, 'two days of hourly candles, no gap');
 
+      const openapi = (await getJson(`${url}/docs/json`)).body as { paths: Record<string, unknown> };
+      assert.ok(openapi.paths['/collections/{name}'], 'the route is in the OpenAPI document');
+
       const unknown = await getJson(`${url}/collections/btcusdt_nothing`);
       assert.equal(unknown.status, 404);
       assert.equal(unknown.body.code, 'SF_NOT_FOUND');

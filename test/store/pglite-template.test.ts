@@ -1,7 +1,7 @@
 // A fresh PGlite data directory starts from the saved initdb tarball instead of running initdb again
 // (`streamforge up` on a new --data-dir: 5–6 s less on two shared cores), and what it writes persists.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -55,5 +55,16 @@ describe('PGliteClient with a templateDir', () => {
       { x: 8 },
     ]);
     await reopened.close();
+  });
+
+  it('a damaged template is discarded and the directory made by initdb instead', async () => {
+    const templateDir = join(dir, 'cache-c');
+    const template = new PGliteTemplate(templateDir);
+    mkdirSync(templateDir, { recursive: true });
+    writeFileSync(template.path, 'not a tarball');
+    const client = await PGliteClient.open({ dataDir: join(dir, 'd'), templateDir });
+    assert.deepEqual((await client.query<{ one: number }>(`select 1 as one`)).rows, [{ one: 1 }]);
+    await client.close();
+    assert.notEqual(readFileSync(template.path, 'utf8').slice(0, 13), 'not a tarball', 'replaced');
   });
 });

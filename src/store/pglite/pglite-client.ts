@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { QueryResult, SqlClient, SqlExecutor } from '../types.ts';
 import { toStoreError } from '../errors.ts';
@@ -43,8 +43,17 @@ export class PGliteClient implements SqlClient {
           ? new PGliteTemplate(options.templateDir)
           : undefined;
       const tarball = template?.read();
-      const db = await PGlite.create(pgdata, tarball ? { loadDataDir: tarball } : {});
-      if (template && !tarball) await template.save(db);
+      if (template && tarball) {
+        try {
+          return new PGliteClient(await PGlite.create(pgdata, { loadDataDir: tarball }), lock);
+        } catch {
+          // A damaged template (a full disk, another PGlite's): forget it, and run initdb after all.
+          template.discard();
+          rmSync(pgdata, { recursive: true, force: true });
+        }
+      }
+      const db = await PGlite.create(pgdata);
+      if (template) await template.save(db);
       return new PGliteClient(db, lock);
     } catch (error) {
       lock?.release();

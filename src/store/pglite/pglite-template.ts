@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -24,6 +24,11 @@ export class PGliteTemplate {
     } catch {
       return undefined;
     }
+  }
+
+  /** Removes a template that could not be loaded. */
+  discard(): void {
+    rmSync(this.path, { force: true });
   }
 
   /** Saves `db` (just initialised, nothing written yet) as the template; best effort, atomic. */

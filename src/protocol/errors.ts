@@ -79,6 +79,8 @@ export const ErrorCodes = {
   END_OF_STREAM_MISMATCH: 'SF_END_OF_STREAM_MISMATCH',
   /** A job was stopped, or never ran, because every job it follows or waits for ended without finishing. */
   UPSTREAM_FAILED: 'SF_UPSTREAM_FAILED',
+  /** The port a server should listen on is taken by another process (or needs privileges). */
+  PORT_IN_USE: 'SF_PORT_IN_USE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -13,3 +13,4 @@ export * from './job/job-context.ts';
 export * from './job/job-state.ts';
 export * from './job/job-runner.ts';
 export * from './job/run-job-service.ts';
+export * from './http/port-check.ts';

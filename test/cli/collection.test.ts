@@ -78,9 +78,9 @@ describe('streamforge collection', () => {
     });
   });
 
-  it('names a collection that does not exist and exits 2', async () => {
+  it('names a collection that does not exist (SF_NOT_FOUND) and exits 1', async () => {
     const run = await collection(['btcusdt_nothing']);
-    assert.equal(run.code, 2);
-    assert.match(run.output, /no collection named "btcusdt_nothing"/);
+    assert.equal(run.code, 1);
+    assert.match(run.output, /no collection named "btcusdt_nothing".*\[SF_NOT_FOUND\]/);
   });
 });

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KafkaBus, type Bus } from '../../bus/index.ts';
+import { KafkaBus } from '../../bus/index.ts';
 import {
   KubernetesLauncher,
   ProcessLauncher,
@@ -11,8 +11,8 @@ import {
 } from '../../launcher/index.ts';
 import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
 import {
+  assertPortFree,
   createLogger,
-  onShutdownSignal,
   readChoice,
   readKafkaConfig,
   readString,
@@ -21,40 +21,11 @@ import {
   type Logger,
 } from '../../runtime/index.ts';
 import { QueueManager, readQueueManagerConfig } from '../../services/queue-manager/index.ts';
-import { openStore, type SqlClient } from '../../store/index.ts';
+import { openStore } from '../../store/index.ts';
 import { parseFlags, type CliCommand } from '../args.ts';
+import { serveUntilSignal, startOrClose } from './serve.ts';
 import { createJobCatalog } from '../../services/job-recipes/index.ts';
-
-/** Runs a started manager until SIGTERM/SIGINT, then closes it and what it was given. Resolves to the exit code. */
-/** Starts the manager; if it cannot start, closes what was opened for it before rethrowing. */
-export async function startOrClose(manager: QueueManager, bus: Bus, sql: SqlClient): Promise<void> {
-  try {
-    await manager.start();
-  } catch (error) {
-    await manager.close().catch(() => undefined);
-    await bus.close();
-    await sql.close();
-    throw error;
-  }
-}
-
-export async function serveUntilSignal(
-  manager: QueueManager,
-  resources: { bus: Bus; sql: SqlClient; logger: Logger },
-): Promise<number> {
-  await new Promise<void>((resolve) => {
-    const remove = onShutdownSignal((signal) => {
-      resources.logger.info({ signal }, 'shutting down');
-      remove();
-      resolve();
-    });
-  });
-  await manager.close();
-  await resources.bus.close();
-  await resources.sql.close();
-  resources.logger.flush();
-  return 0;
-}
+import { ArangoSink, PostgresSink, readConnectorOptions } from '../../services/connector/index.ts';
 
 export function createDistributedLauncher(env: Env, catalog: JobCatalog, logger: Logger): JobLauncher {
   const kind = readChoice(env, 'JOB_LAUNCHER', ['kubernetes', 'process'] as const, 'kubernetes');
@@ -132,10 +103,19 @@ See docs/queue-manager.md.`,
     const logger = createLogger({ service: 'queue-manager', level: readString(env, 'LOG_LEVEL', 'info') });
     const catalog = createJobCatalog(config.simulation, {}, { env });
     const launcher = createDistributedLauncher(env, catalog, logger);
+    await assertPortFree(config.port, config.host, 'PORT');
     const sql = await openStore({ databaseUrl });
     const bus = new KafkaBus(kafka);
-    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger });
+    // GET /collections/{name} reads where the connectors write: ArangoDB when ARANGO_URL is set, else
+    // this database (jobs inherit DATABASE_URL).
+    const arango = readConnectorOptions(env).arango;
+    const collections = arango ? new ArangoSink(arango) : new PostgresSink(sql);
+    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections });
     await startOrClose(manager, bus, sql);
-    return serveUntilSignal(manager, { bus, sql, logger });
+    try {
+      return await serveUntilSignal(manager, { bus, sql, logger });
+    } finally {
+      await collections.close();
+    }
   },
 };

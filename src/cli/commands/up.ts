@@ -1,12 +1,41 @@
-import { resolve } from 'node:path';
-import { MemoryBus } from '../../bus/index.ts';
-import { InlineLauncher } from '../../launcher/index.ts';
-import { createLogger } from '../../runtime/index.ts';
-import { QueueManager, readQueueManagerConfig } from '../../services/queue-manager/index.ts';
-import { PGliteClient } from '../../store/index.ts';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { MemoryBus } from '../../bus/memory/memory-bus.ts';
+import { InlineLauncher } from '../../launcher/inline/inline-launcher.ts';
+import { assertPortFree, createLogger } from '../../runtime/index.ts';
+import { readQueueManagerConfig } from '../../services/queue-manager/config.ts';
+import { PGliteClient } from '../../store/pglite/pglite-client.ts';
+import type { SqlClient } from '../../store/types.ts';
 import { numberFlag, parseFlags, type CliCommand } from '../args.ts';
-import { serveUntilSignal, startOrClose } from './queue-manager.ts';
-import { createJobCatalog } from '../../services/job-recipes/index.ts';
+import { serveUntilSignal, startOrClose } from './serve.ts';
+
+/**
+ * The queue manager, the job recipes and the connector's sink: loaded while PGlite starts (its WASM
+ * compiles off the main thread), not before. Imports stay within the embedded mode's needs: no Kafka
+ * or Kubernetes client (bench/startup measures what that saves).
+ */
+async function loadEmbedded() {
+  const [manager, recipes, connector] = await Promise.all([
+    import('../../services/queue-manager/queue-manager.ts'),
+    import('../../services/job-recipes/index.ts'),
+    import('../../services/connector/index.ts'),
+  ]);
+  return {
+    QueueManager: manager.QueueManager,
+    createJobCatalog: recipes.createJobCatalog,
+    PostgresSink: connector.PostgresSink,
+  };
+}
+
+/** Awaits both; if one fails, closes the database the other opened. */
+async function openAndLoad(
+  opening: Promise<SqlClient>,
+): Promise<[SqlClient, Awaited<ReturnType<typeof loadEmbedded>>]> {
+  const [sql, modules] = await Promise.allSettled([opening, loadEmbedded()]);
+  if (sql.status === 'fulfilled' && modules.status === 'fulfilled') return [sql.value, modules.value];
+  if (sql.status === 'fulfilled') await sql.value.close();
+  throw sql.status === 'rejected' ? sql.reason : (modules as PromiseRejectedResult).reason;
+}
 
 const FLAGS = {
   port: { type: 'string' },
@@ -40,16 +69,18 @@ Memory stays flat across queues: records every reader committed are released fro
 bus, and a queue's data topics are deleted once it ended with their jobs finished (collections stay).
 
 Flags:
-  --port P               API port (default 8080, or PORT; 0 picks a free one)
+  --port P               API port (default 8080, or PORT; 0 picks a free one); a busy one is refused
+                         at once (SF_PORT_IN_USE)
   --host H               interface to listen on (default 127.0.0.1, or HOST)
-  --data-dir D           PGlite directory (default ./.streamforge); one process at a time
+  --data-dir D           PGlite directory (default ./.streamforge); one process at a time. A new one
+                         starts from a copy of PostgreSQL's initdb saved in <tmp>/streamforge-cache
   --job-seconds S        how long a simulated historical job runs (default 10, or SIMULATED_JOB_SECONDS)
   --loading-interval S   seconds between simulated loading events (default 1)
   --log-level L          info (default), debug, warn, error
 
 Environment: QUEUE_MANAGER_TOKEN (bearer token for POST routes) and the queue manager's tuning
 variables (see "streamforge queue-manager --help"). Ctrl-C stops the jobs (they publish interrupted)
-and exits.`,
+and exits. While it runs, "streamforge collection <name>" asks it (GET /collections/<name>).`,
   async run(argv, env) {
     const flags = parseFlags(argv, FLAGS);
     const overrides: Record<string, string> = {};
@@ -69,7 +100,12 @@ and exits.`,
       level: flags['log-level'] ?? env.LOG_LEVEL ?? 'info',
     });
     const started = performance.now();
-    const sql = await PGliteClient.open({ dataDir });
+    // Before the database: opening it takes seconds, and a busy port would only show when listening.
+    await assertPortFree(config.port, config.host, '--port');
+    // A fresh data directory starts from a saved initdb (see PGliteTemplate), kept beside Node's
+    // compile cache in the OS temp directory.
+    const opening = PGliteClient.open({ dataDir, templateDir: join(tmpdir(), 'streamforge-cache') });
+    const [sql, { QueueManager, createJobCatalog, PostgresSink }] = await openAndLoad(opening);
     // Records every reader is done with are released as they are committed, and an ended queue's data
     // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
     const bus = new MemoryBus({ releaseConsumed: true });
@@ -80,7 +116,9 @@ and exits.`,
       level: flags['log-level'] === 'debug' ? 'debug' : 'warn',
     });
     const launcher = new InlineLauncher({ bus, catalog, logger: jobLogger });
-    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger });
+    // GET /collections/{name}: the collections the in-process connectors write into this PGlite.
+    const collections = new PostgresSink(sql);
+    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections });
     await startOrClose(manager, bus, sql);
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const url = `http://${host}:${manager.port}`;
@@ -97,6 +135,8 @@ Start a queue:
 Watch it:
   curl -s ${url}/queues/<queue_id>
   curl -sN ${url}/queues/<queue_id>/events?stream=true
+A collection the connectors wrote (rows, coverage, gaps):
+  npx streamforge collection <name>${manager.port === 8080 ? '' : ` --manager ${url}`}   or   curl -s ${url}/collections/<name>
 
 Ctrl-C to stop.`);
     return serveUntilSignal(manager, { bus, sql, logger });

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { createBus, type Bus } from '../../bus/index.ts';
+import type { Bus } from '../../bus/index.ts';
 import { errorMessage, type Telemetry } from '../../protocol/index.ts';
 import type { JobConfig } from '../config/job-config.ts';
 import { Health } from '../http/health.ts';
@@ -48,7 +48,9 @@ export async function runJobService(options: JobServiceOptions): Promise<JobOutc
   const registry = options.registry ?? createMetricsRegistry();
   const health = new Health();
   const ownBus = options.bus === undefined;
-  const bus = options.bus ?? createBus(config.kafka);
+  // Imported when needed: in-process jobs are given their bus, and must not make `streamforge up` load
+  // the Kafka client (a second of start-up).
+  const bus = options.bus ?? (await import('../../bus/create-bus.ts')).createBus(config.kafka);
   const runner = new JobRunner({ ...options, bus, logger, registry, health });
   const server =
     options.http === false

@@ -6,7 +6,7 @@ import {
   type JobRecipe,
   type SimulationOptions,
   type Target,
-} from '../../launcher/index.ts';
+} from '../../launcher/job-catalog.ts';
 import { dummyRecipe, simulated } from './dummy-recipe.ts';
 import { marketDataRecipe, type WorkerRuntime } from './market-data-recipes.ts';
 

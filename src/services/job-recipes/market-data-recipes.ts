@@ -3,7 +3,8 @@ import type { JobWork } from '../../runtime/index.ts';
 import { createConnectorWork, PostgresSink, readConnectorOptions } from '../connector/index.ts';
 import { createLoaderWork, readLoaderOptions } from '../loader/index.ts';
 import type { SqlClient } from '../../store/index.ts';
-import { jobEnvironment, type JobSpec } from '../../launcher/index.ts';
+import { jobEnvironment } from '../../launcher/job-env.ts';
+import type { JobSpec } from '../../launcher/types.ts';
 
 /** What the real market-data workers need from the process that launches them. */
 export interface WorkerRuntime {

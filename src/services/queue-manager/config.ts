@@ -5,7 +5,7 @@ import {
   StreamForgeError,
 } from '../../protocol/index.ts';
 import { readInteger, readString, type Env } from '../../runtime/index.ts';
-import { DEFAULT_SIMULATION, type SimulationOptions } from '../../launcher/index.ts';
+import { DEFAULT_SIMULATION, type SimulationOptions } from '../../launcher/job-catalog.ts';
 
 /** Everything the queue manager is told, validated once and frozen. Defaults in brackets. */
 export interface QueueManagerConfig {

@@ -5,3 +5,4 @@ export { planQueue, type PlannedQueue, type PlannedJob } from './request/plan.ts
 export * from './request/schema.ts';
 export { foldTelemetry } from './telemetry/fold.ts';
 export { QueueStore } from './store/queue-store.ts';
+export type { CollectionReader } from './api/collection-routes.ts';

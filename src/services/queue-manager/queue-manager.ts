@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Bus } from '../../bus/index.ts';
 import type { JobCatalog, JobLauncher } from '../../launcher/index.ts';
 import { errorMessage } from '../../protocol/index.ts';
-import { Health, createMetricsRegistry, type Logger } from '../../runtime/index.ts';
+import { Health, createMetricsRegistry, portError, type Logger } from '../../runtime/index.ts';
 import { migrate, type SqlClient } from '../../store/index.ts';
+import type { CollectionReader } from './api/collection-routes.ts';
 import { buildApi } from './api/server.ts';
 import type { QueueManagerConfig } from './config.ts';
 import { QueueManagerMetrics } from './metrics.ts';
@@ -30,6 +31,8 @@ export interface QueueManagerOptions {
   launcher: JobLauncher;
   catalog: JobCatalog;
   logger: Logger;
+  /** The collections the connectors write, served at GET /collections/{name}; without it, no such route. */
+  collections?: CollectionReader;
   /** Serve the REST API; default true (tests of the core may skip it). */
   http?: boolean;
   /**
@@ -132,8 +135,12 @@ export class QueueManager {
         registry: this.registry,
         token: config.token,
         logger,
+        collections: this.#o.collections,
       });
-      await this.#app.listen({ port: config.port, host: config.host });
+      // The CLI checked the port before opening the database; another process may have taken it since.
+      await this.#app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+        throw portError(error, config.port, config.host, 'PORT (--port of streamforge up)') ?? error;
+      });
     }
     await migrate(sql, QUEUE_MANAGER_MIGRATIONS);
     await bus.connect();

@@ -1,12 +1,18 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { QueryResult, SqlClient, SqlExecutor } from '../types.ts';
 import { toStoreError } from '../errors.ts';
 import { DataDirLock } from './data-dir-lock.ts';
+import { PGliteTemplate } from './pglite-template.ts';
 
 export interface PGliteClientOptions {
   /** Directory of the database; created if missing. Undefined: in memory, gone on close. */
   dataDir?: string;
+  /**
+   * Where to keep a tarball of a freshly initialised database (see PGliteTemplate): a new dataDir is
+   * then loaded from it instead of running initdb. Undefined: initdb every time.
+   */
+  templateDir?: string;
 }
 
 /**
@@ -30,7 +36,24 @@ export class PGliteClient implements SqlClient {
       lock = DataDirLock.acquire(options.dataDir);
     }
     try {
-      const db = await PGlite.create(options.dataDir === undefined ? undefined : `${options.dataDir}/pgdata`);
+      if (options.dataDir === undefined) return new PGliteClient(await PGlite.create(), lock);
+      const pgdata = `${options.dataDir}/pgdata`;
+      const template =
+        options.templateDir !== undefined && !existsSync(pgdata)
+          ? new PGliteTemplate(options.templateDir)
+          : undefined;
+      const tarball = template?.read();
+      if (template && tarball) {
+        try {
+          return new PGliteClient(await PGlite.create(pgdata, { loadDataDir: tarball }), lock);
+        } catch {
+          // A damaged template (a full disk, another PGlite's): forget it, and run initdb after all.
+          template.discard();
+          rmSync(pgdata, { recursive: true, force: true });
+        }
+      }
+      const db = await PGlite.create(pgdata);
+      if (template) await template.save(db);
       return new PGliteClient(db, lock);
     } catch (error) {
       lock?.release();

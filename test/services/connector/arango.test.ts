@@ -228,7 +228,7 @@ describe('ArangoDB adapter', () => {
     );
     assert.ok(
       isStreamForgeError(unknown) &&
-        unknown.code === ErrorCodes.INVALID_CONFIG &&
+        unknown.code === ErrorCodes.NOT_FOUND &&
         /no collection named "no_such_collection"/.test(unknown.message),
       String(unknown),
     );

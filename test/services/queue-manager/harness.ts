@@ -11,6 +11,7 @@ import {
   type EventView,
   type JobView,
   type QueueList,
+  type CollectionReader,
   type QueueManagerConfig,
   type QueueSummary,
   type QueueView,
@@ -106,6 +107,7 @@ export function startManager(options: {
   bus: Bus;
   launcher: JobLauncher;
   catalog: JobCatalog;
+  collections?: CollectionReader;
 }): Promise<QueueManager> {
   const manager = new QueueManager({
     ...options,

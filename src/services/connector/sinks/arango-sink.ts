@@ -101,7 +101,7 @@ export class ArangoSink implements CollectionSink {
       const errorNum = (error as { cause?: { errorNum?: unknown } }).cause?.errorNum;
       if (errorNum !== COLLECTION_NOT_FOUND) throw error;
       throw new StreamForgeError(
-        ErrorCodes.INVALID_CONFIG,
+        ErrorCodes.NOT_FOUND,
         `no collection named "${name}" in ArangoDB database ${this.#options.database}: check the name (lower case) and ARANGO_DB`,
         { cause: error },
       );

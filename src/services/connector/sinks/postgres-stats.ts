@@ -22,7 +22,7 @@ export async function collectionStats(client: SqlExecutor, name: string): Promis
   const kind = catalog.rows[0]?.kind;
   if (kind === undefined) {
     throw new StreamForgeError(
-      ErrorCodes.INVALID_CONFIG,
+      ErrorCodes.NOT_FOUND,
       `no collection named "${name}": check the name (lower case)`,
     );
   }

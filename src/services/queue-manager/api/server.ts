@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Health, Logger } from '../../../runtime/index.ts';
 import type { QueueService } from '../queue-service.ts';
+import { collectionRoutes, type CollectionReader } from './collection-routes.ts';
 import { rejectControlCharacters } from './control-characters.ts';
 import { clientErrorHandler, errorHandler, frameworkErrors, notFoundHandler } from './http-errors.ts';
 import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MAX_BODY_DEPTH, MAX_PATH_PARAM_LENGTH } from './limits.ts';
@@ -17,6 +18,8 @@ export interface ApiOptions {
   registry: Registry;
   token: string | undefined;
   logger: Logger;
+  /** Serves GET /collections/{name} when given. */
+  collections?: CollectionReader;
 }
 
 /** The REST API: queues, health, metrics, the OpenAPI document (/docs/json) and Swagger UI (/docs). */
@@ -47,6 +50,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       },
       tags: [
         { name: 'queues', description: 'Queues and their jobs' },
+        { name: 'collections', description: 'Datasets the connectors wrote' },
         { name: 'health', description: 'Probes and metrics' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
@@ -63,6 +67,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   );
   queueRoutes(app, options.service, options.token);
   opsRoutes(app, options.health, options.registry);
+  if (options.collections) collectionRoutes(app, options.collections);
   await app.ready();
   return app;
 }

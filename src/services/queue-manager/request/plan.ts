@@ -8,7 +8,7 @@ import {
   queueId as makeQueueId,
   telemetryId as makeTelemetryId,
 } from '../../../protocol/index.ts';
-import { typeRule, type JobCatalog } from '../../../launcher/index.ts';
+import { typeRule, type JobCatalog } from '../../../launcher/job-catalog.ts';
 import { dependencies } from './dependencies.ts';
 import type { JobRequest, StartQueue } from './schema.ts';
 

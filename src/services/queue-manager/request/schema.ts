@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TARGETS } from '../../../launcher/index.ts';
+import { TARGETS } from '../../../launcher/job-catalog.ts';
 import { MAX_QUEUE_ID_LENGTH, MAX_TELEMETRY_ID_LENGTH } from '../api/limits.ts';
 
 /**

@@ -1,7 +1,13 @@
 import { Counter, type Registry } from 'prom-client';
 import { KafkaBus, type Bus } from '../../bus/index.ts';
 import { EventConsumer } from '../../consumer/index.ts';
-import { Health, ServiceHttpServer, createLogger, createMetricsRegistry, type Logger } from '../../runtime/index.ts';
+import {
+  Health,
+  ServiceHttpServer,
+  createLogger,
+  createMetricsRegistry,
+  type Logger,
+} from '../../runtime/index.ts';
 import { PostgresClient, migrate, type SqlClient } from '../../store/index.ts';
 import type { ConsumerServiceConfig } from './config.ts';
 import { userEventRouter } from './handlers.ts';

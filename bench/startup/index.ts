@@ -56,6 +56,9 @@ async function timeToReady(
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
+    // Its own process group: npx runs streamforge as a grandchild, which must be gone too before the next
+    // run reuses the data directory (npx exits on SIGTERM before its child has closed the database).
+    detached: true,
   });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
@@ -65,8 +68,21 @@ async function timeToReady(
   } catch (error) {
     throw new Error(`${(error as Error).message}: ${stderr}`, { cause: error });
   } finally {
-    child.kill('SIGTERM');
+    process.kill(-child.pid!, 'SIGTERM');
     await exit;
+    await groupGone(child.pid!);
+  }
+}
+
+/** Resolves once no process of the group `pgid` is left. */
+async function groupGone(pgid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

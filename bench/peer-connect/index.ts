@@ -18,6 +18,7 @@ import { PostgresClient } from '../../src/store/index.ts';
 import { startTestBroker } from '../../scripts/kafka/broker-env.ts';
 import { SyntheticSource } from '../../src/services/loader/sources/synthetic.ts';
 import { createTableSql } from '../../src/services/connector/sinks/postgres-sql.ts';
+import { syntheticCandleJob } from '../support/synthetic-job.ts';
 import { childrenCpu, cpuSpent, readCpu } from '../support/cpu.ts';
 import { loadNow, refuseWhenBusy } from '../support/load.ts';
 import { uniqueSuffix } from '../support/names.ts';
@@ -125,26 +126,17 @@ async function exitCode(child: ChildProcess): Promise<number | null> {
 /** Ours: the loader fills the data topic (untimed), then the connector drains it into the table (timed). */
 async function runOurs(round: number, table: string): Promise<Measurement> {
   const queueId = `bench-peer-ours-${suffix}-${round}`;
-  const control = `${queueId}.control`;
-  const events = `${queueId}.events`;
-  const data = `${queueId}.data`;
   tables.push(table);
-  topics.push(control, events, data, `${data}-dlq`);
-  await bus.createTopics([{ name: control }, { name: events }, { name: data, partitions }]);
-  const env = {
-    KAFKA_BOOTSTRAP_SERVERS: bootstrap,
-    QUEUE_ID: queueId,
-    QUEUE_CONTROL_TOPIC: control,
-    QUEUE_EVENTS_TOPIC: events,
-    KAFKA_TOPIC: data,
-    SYMBOL: 'BTCUSDT',
-    TYPE: 'synthetic_candles_1m',
-    SYNTHETIC_RECORDS: String(records),
-    TIME_RANGE: '2020-01-01:2020-01-01',
-    DATABASE_URL: databaseUrl,
-    COLLECTION_NAME: table,
-    LOADING_INTERVAL_SECONDS: '5',
-  };
+  const job = await syntheticCandleJob(bus, {
+    queueId,
+    bootstrap,
+    databaseUrl,
+    collection: table,
+    records,
+    partitions,
+  });
+  topics.push(...job.topics);
+  const env = job.env;
   const loaded = await exitCode(cli('loader', env));
   if (loaded !== 0) throw new Error(`the loader exited ${loaded}`);
   await settle();

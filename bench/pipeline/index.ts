@@ -19,6 +19,7 @@ import { startTestBroker } from '../../scripts/kafka/broker-env.ts';
 import { SyntheticSource } from '../../src/services/loader/sources/synthetic.ts';
 import { copyRows } from '../../src/services/connector/sinks/copy-rows.ts';
 import { createTableSql } from '../../src/services/connector/sinks/postgres-sql.ts';
+import { syntheticCandleJob } from '../support/synthetic-job.ts';
 import { childrenCpu, cpuSpent, readCpu } from '../support/cpu.ts';
 import { uniqueSuffix } from '../support/names.ts';
 
@@ -94,26 +95,17 @@ async function endToEnd(
   // could meet the previous round's records and end-of-stream markers.
   const queueId = `bench-pipeline-${suffix}-${round}`;
   const collection = `bench_pipeline_${suffix}_${round}`;
-  const control = `${queueId}.control`;
-  const events = `${queueId}.events`;
-  const data = `${queueId}.data`;
   tables.push(collection);
-  topics.push(control, events, data, `${data}-dlq`);
-  await bus.createTopics([{ name: control }, { name: events }, { name: data, partitions }]);
-  const env = {
-    KAFKA_BOOTSTRAP_SERVERS: bootstrap,
-    QUEUE_ID: queueId,
-    QUEUE_CONTROL_TOPIC: control,
-    QUEUE_EVENTS_TOPIC: events,
-    KAFKA_TOPIC: data,
-    SYMBOL: 'BTCUSDT',
-    TYPE: 'synthetic_candles_1m',
-    SYNTHETIC_RECORDS: String(records),
-    TIME_RANGE: '2020-01-01:2020-01-01',
-    DATABASE_URL: databaseUrl,
-    COLLECTION_NAME: collection,
-    LOADING_INTERVAL_SECONDS: '5',
-  };
+  const job = await syntheticCandleJob(bus, {
+    queueId,
+    bootstrap,
+    databaseUrl,
+    collection: collection,
+    records,
+    partitions,
+  });
+  topics.push(...job.topics);
+  const env = job.env;
   const before = readCpu();
   // An exited child's CPU is added to ours when it is waited for: the reading at each exit, minus the
   // one before it, is what that child spent (the loader ends first; the connector waits for its markers).

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_DELIVERY_TIMEOUT_MS, type KafkaConnectionOptions } from '../../bus/index.ts';
+// Not from bus/index.ts: that loads the Kafka client, which `streamforge up` must not (start-up time).
+import { DEFAULT_DELIVERY_TIMEOUT_MS, type KafkaConnectionOptions } from '../../bus/kafka/options.ts';
 import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
 import { readInteger, readString, type Env } from './env.ts';
 

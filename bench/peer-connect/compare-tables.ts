@@ -2,21 +2,9 @@
 // every column), and for rows present on both sides (joined on the primary key) how many differ in
 // each column, with one example: e.g. a sink that truncates close_time's milliseconds shows up here.
 import type { PostgresClient } from '../../src/store/index.ts';
-import { quoteIdent } from '../../src/services/connector/sinks/postgres-sql.ts';
+import { CANDLE_VALUES as VALUES, quoteIdent } from '../../src/services/connector/sinks/postgres-sql.ts';
 
 const KEY = ['symbol', 'interval', 'open_time'];
-const VALUES = [
-  'close_time',
-  'open',
-  'high',
-  'low',
-  'close',
-  'volume',
-  'quote_volume',
-  'trades',
-  'taker_buy_base_volume',
-  'taker_buy_quote_volume',
-];
 
 export interface ColumnDifference {
   column: string;

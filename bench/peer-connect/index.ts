@@ -13,12 +13,11 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { KafkaBus } from '../../src/bus/index.ts';
-import { recordKey, type CandleRecord, type MarketRecord } from '../../src/protocol/index.ts';
+import { recordKey, type CandleRecord } from '../../src/protocol/index.ts';
 import { PostgresClient } from '../../src/store/index.ts';
 import { startTestBroker } from '../../scripts/kafka/broker-env.ts';
-import { SyntheticSource } from '../../src/services/loader/sources/synthetic.ts';
 import { createTableSql } from '../../src/services/connector/sinks/postgres-sql.ts';
-import { syntheticCandleJob } from '../support/synthetic-job.ts';
+import { syntheticCandleJob, syntheticCandles } from '../support/synthetic-job.ts';
 import { childrenCpu, cpuSpent, readCpu } from '../support/cpu.ts';
 import { loadNow, refuseWhenBusy } from '../support/load.ts';
 import { uniqueSuffix } from '../support/names.ts';
@@ -78,22 +77,6 @@ const tables: string[] = [];
 const topics: string[] = [];
 const folders: string[] = [];
 const running = new Set<ChildProcess>();
-
-/** The same candles the loader makes from the same settings (bench/pipeline uses them too). */
-async function syntheticCandles(): Promise<CandleRecord[]> {
-  const source = new SyntheticSource({
-    symbol: 'BTCUSDT',
-    kind: 'candle',
-    interval: '1m',
-    seed: 1,
-    startMs: Date.UTC(2020, 0, 1),
-    endMs: Date.UTC(2020, 0, 1),
-    count: records,
-  });
-  const out: MarketRecord[] = [];
-  for await (const batch of source.batches(new AbortController().signal)) out.push(...batch);
-  return out as CandleRecord[];
-}
 
 /** One sink's run: wall time from its process's start to the last row stored, and what each process spent. */
 interface Measurement {
@@ -274,7 +257,7 @@ try {
       `${unnest ? 'UNNEST inserts' : 'batched INSERTs'}; its topic holds the same candles as JsonConverter ` +
       `envelopes (schema + payload per record), ours the loader's plain JSON records`,
   );
-  const candles = await syntheticCandles();
+  const candles = await syntheticCandles(records);
   const ours: Measurement[] = [];
   const theirs: Measurement[] = [];
   for (let round = 1; round <= rounds; round += 1) {

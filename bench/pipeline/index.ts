@@ -16,10 +16,9 @@ import { KafkaBus } from '../../src/bus/index.ts';
 import { recordKey, type MarketRecord } from '../../src/protocol/index.ts';
 import { PostgresClient } from '../../src/store/index.ts';
 import { startTestBroker } from '../../scripts/kafka/broker-env.ts';
-import { SyntheticSource } from '../../src/services/loader/sources/synthetic.ts';
 import { copyRows } from '../../src/services/connector/sinks/copy-rows.ts';
 import { createTableSql } from '../../src/services/connector/sinks/postgres-sql.ts';
-import { syntheticCandleJob } from '../support/synthetic-job.ts';
+import { syntheticCandleJob, syntheticCandles } from '../support/synthetic-job.ts';
 import { childrenCpu, cpuSpent, readCpu } from '../support/cpu.ts';
 import { uniqueSuffix } from '../support/names.ts';
 
@@ -55,22 +54,6 @@ const bus = new KafkaBus({ bootstrapServers: bootstrap.split(','), clientId: 'be
 const db = new PostgresClient({ connectionString: databaseUrl, maxConnections: 2 });
 const tables: string[] = [];
 const topics: string[] = [];
-
-/** The records every measurement uses: the loader's own synthetic source, same seed. */
-async function syntheticRecords(): Promise<MarketRecord[]> {
-  const source = new SyntheticSource({
-    symbol: 'BTCUSDT',
-    kind: 'candle',
-    interval: '1m',
-    seed: 1,
-    startMs: Date.UTC(2020, 0, 1),
-    endMs: Date.UTC(2020, 0, 1),
-    count: records,
-  });
-  const out: MarketRecord[] = [];
-  for await (const batch of source.batches(new AbortController().signal)) out.push(...batch);
-  return out;
-}
 
 function cli(command: string, env: Record<string, string>): ReturnType<typeof spawn> {
   return spawn(process.execPath, [join(root, 'bin/streamforge.js'), command], {
@@ -220,7 +203,7 @@ try {
   console.log(
     `# bench/pipeline: ${fmt(records)} synthetic 1m candles, ${partitions} partitions, ${rounds} rounds, broker ${bootstrap}, ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
   );
-  const all = await syntheticRecords();
+  const all = await syntheticCandles(records);
   kcatInput = kcatMissing ? undefined : writeKcatInput(all);
   const copyInput = copyRows(all);
   const e2eRates: number[] = [];

@@ -1,4 +1,6 @@
 import type { Bus } from '../../src/bus/index.ts';
+import type { CandleRecord } from '../../src/protocol/index.ts';
+import { SyntheticSource } from '../../src/services/loader/sources/synthetic.ts';
 
 export interface SyntheticJobOptions {
   /** Unique per round: Kafka deletes topics in the background, so a reused name could meet old records. */
@@ -37,4 +39,21 @@ export async function syntheticCandleJob(
     LOADING_INTERVAL_SECONDS: '5',
   };
   return { env, topics: [control, events, data, `${data}-dlq`] };
+}
+
+/** The candles `streamforge loader` makes for syntheticCandleJob: its own synthetic source, same seed. */
+export async function syntheticCandles(count: number): Promise<CandleRecord[]> {
+  const source = new SyntheticSource({
+    symbol: 'BTCUSDT',
+    kind: 'candle',
+    interval: '1m',
+    seed: 1,
+    startMs: Date.UTC(2020, 0, 1),
+    endMs: Date.UTC(2020, 0, 1),
+    count,
+  });
+  const out: CandleRecord[] = [];
+  for await (const batch of source.batches(new AbortController().signal))
+    out.push(...(batch as CandleRecord[]));
+  return out;
 }

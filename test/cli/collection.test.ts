@@ -3,28 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CandleRecord } from '../../src/protocol/index.ts';
+import { CANDLES_T0 as T0, testCandle } from '../support/candles.ts';
 import { ArangoSink } from '../../src/services/connector/index.ts';
 import { ArangoPeer } from '../support/arango-peer/arango-peer.ts';
 import { startCli } from '../support/cli.ts';
 
-const T0 = Date.UTC(2024, 7, 1);
-
-const candle = (minute: number): CandleRecord => ({
-  kind: 'candle',
-  symbol: 'BTCUSDT',
-  interval: '1m',
-  open_time: T0 + minute * 60_000,
-  close_time: T0 + minute * 60_000 + 59_999,
-  open: '1.00',
-  high: '2.00',
-  low: '0.50',
-  close: '1.50',
-  volume: '10.00000000',
-  quote_volume: '15.00000000',
-  trades: 3,
-  taker_buy_base_volume: '5.00000000',
-  taker_buy_quote_volume: '7.50000000',
-});
+const candle = (minute: number): CandleRecord => testCandle(T0 + minute * 60_000);
 
 describe('streamforge collection', () => {
   let peer: ArangoPeer;

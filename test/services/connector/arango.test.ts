@@ -17,24 +17,10 @@ import { ArangoSink, PostgresSink } from '../../../src/services/connector/index.
 import { SUMMARY_AQL } from '../../../src/services/connector/sinks/arango-stats.ts';
 import { PGliteClient } from '../../../src/store/index.ts';
 import { ArangoPeer } from '../../support/arango-peer/arango-peer.ts';
+import { testCandle } from '../../support/candles.ts';
 import { isolatedQueue, runConnector, runLoader } from '../../support/market-jobs.ts';
 
-const candle = (open_time: number, close: string): CandleRecord => ({
-  kind: 'candle',
-  symbol: 'BTCUSDT',
-  interval: '1m',
-  open_time,
-  close_time: open_time + 59_999,
-  open: '1.00',
-  high: '2.00',
-  low: '0.50',
-  close,
-  volume: '10.00000000',
-  quote_volume: '15.00000000',
-  trades: 3,
-  taker_buy_base_volume: '5.00000000',
-  taker_buy_quote_volume: '7.50000000',
-});
+const candle = (openTime: number, close: string): CandleRecord => testCandle(openTime, { close });
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { MemoryBus } from '../../../src/bus/index.ts';
 import { InlineLauncher } from '../../../src/launcher/index.ts';
 import type { CandleRecord } from '../../../src/protocol/index.ts';
+import { CANDLES_T0 as T0, testCandle } from '../../support/candles.ts';
 import { createLogger } from '../../../src/runtime/index.ts';
 import { PostgresSink } from '../../../src/services/connector/index.ts';
 import { createJobCatalog } from '../../../src/services/job-recipes/index.ts';
@@ -12,23 +13,7 @@ import type { QueueManager } from '../../../src/services/queue-manager/index.ts'
 import type { PostgresClient } from '../../../src/store/index.ts';
 import { api, startManager, testConfig, testSchema } from './harness.ts';
 
-const T0 = Date.UTC(2024, 7, 1);
-const candle = (minute: number): CandleRecord => ({
-  kind: 'candle',
-  symbol: 'BTCUSDT',
-  interval: '1m',
-  open_time: T0 + minute * 60_000,
-  close_time: T0 + minute * 60_000 + 59_999,
-  open: '1.00',
-  high: '2.00',
-  low: '0.50',
-  close: '1.50',
-  volume: '10.00000000',
-  quote_volume: '15.00000000',
-  trades: 3,
-  taker_buy_base_volume: '5.00000000',
-  taker_buy_quote_volume: '7.50000000',
-});
+const candle = (minute: number): CandleRecord => testCandle(T0 + minute * 60_000);
 
 describe('GET /collections/{name} (PostgreSQL)', () => {
   const name = 'btcusdt_api_candles_1m_2024_08_01';

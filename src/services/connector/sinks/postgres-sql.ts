@@ -59,7 +59,8 @@ export function createTableSql(kind: MarketRecord['kind'], name: string): string
   ];
 }
 
-const CANDLE_VALUES = [
+/** A candle row's columns besides its key (symbol, interval, open_time). */
+export const CANDLE_VALUES = [
   'close_time',
   'open',
   'high',

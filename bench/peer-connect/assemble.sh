@@ -11,6 +11,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${STREAMFORGE_CACHE:-$HOME/.cache/streamforge}"
 
 log() { echo "[peer-connect] $*" >&2; }
+# shellcheck source=../../scripts/maven-libs.sh
+source "$HERE/../../scripts/maven-libs.sh"
 usage() {
   echo "usage: $0 [--cache-dir DIR]" >&2
   exit 2
@@ -37,20 +39,8 @@ DEBEZIUM="$(version debezium.version)"
 [[ -n "$KAFKA" && -n "$DEBEZIUM" ]] || { log "ERROR: pom.xml names no kafka.version or debezium.version"; exit 1; }
 LIBS="$CACHE/connect-$KAFKA-debezium-jdbc-$DEBEZIUM/libs"
 
-STAMP="$LIBS/.complete"
-POM_HASH="$(sha256sum "$HERE/pom.xml" | cut -d' ' -f1)"
-if [[ "$(cat "$STAMP" 2>/dev/null || true)" != "$POM_HASH" ]]; then
-  log "fetching Kafka Connect $KAFKA and Debezium JDBC sink $DEBEZIUM jars with Maven into $LIBS (first time only)"
-  rm -rf "$LIBS"
-  mkdir -p "$LIBS"
-  # Plugin pinned: Maven 3.8's default maven-dependency-plugin is the ancient 2.8.
-  if ! out="$(mvn -B -q -f "$HERE/pom.xml" \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$LIBS" 2>&1)"; then
-    echo "$out" >&2
-    log "ERROR: Maven could not fetch the Kafka Connect / Debezium jars"
-    exit 1
-  fi
-  echo "$POM_HASH" >"$STAMP"
+if ! fetch_maven_libs "$HERE/pom.xml" "$LIBS"; then
+  log "ERROR: Maven could not fetch the Kafka Connect $KAFKA / Debezium JDBC sink $DEBEZIUM jars"
+  exit 1
 fi
 echo "$LIBS"

@@ -26,6 +26,8 @@ VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$HERE/pom.
 LIBS="${STREAMFORGE_CACHE:-$HOME/.cache/streamforge}/kafka-$VERSION/libs"
 
 log() { echo "[kafka] $*" >&2; }
+# shellcheck source=../maven-libs.sh
+source "$REPO/scripts/maven-libs.sh"
 now_ds() { local t="${EPOCHREALTIME//[.,]/}"; echo $((t / 100000)); } # tenths of a second
 T0="$(now_ds)"
 die() { log "ERROR: $*"; exit 1; }
@@ -97,24 +99,8 @@ for p in "$PLAIN_PORT" "$SASL_PORT" "$CTRL_PORT"; do
   port_open "$p" && die "port 127.0.0.1:$p is already in use by another process"
 done
 
-# --- 1. Jars, cached per Kafka version. The stamp holds the pom's hash, so an
-# interrupted copy or an edited pom triggers a fresh copy.
-STAMP="$LIBS/.complete"
-POM_HASH="$(sha256sum "$HERE/pom.xml" | cut -d' ' -f1)"
-if [[ "$(cat "$STAMP" 2>/dev/null || true)" != "$POM_HASH" ]]; then
-  log "fetching Kafka $VERSION jars with Maven into $LIBS (first time only; may take a minute)"
-  rm -rf "$LIBS"
-  mkdir -p "$LIBS"
-  # Plugin pinned: Maven 3.8's default maven-dependency-plugin is the ancient 2.8.
-  # Output is shown only on failure (-q still prints stray colour codes).
-  if ! out="$(mvn -B -q -f "$HERE/pom.xml" \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$LIBS" 2>&1)"; then
-    echo "$out" >&2
-    die "Maven could not fetch the Kafka jars"
-  fi
-  echo "$POM_HASH" >"$STAMP"
-fi
+# --- 1. Jars, cached per Kafka version (scripts/maven-libs.sh).
+fetch_maven_libs "$HERE/pom.xml" "$LIBS" || die "Maven could not fetch the Kafka $VERSION jars"
 
 # --- 2. TLS material, generated once and kept, so a client's CA path stays valid.
 if [[ ! -s "$TLS/broker-keystore.pem" || ! -s "$TLS/ca.crt" ]]; then

@@ -6,31 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import type { KafkaBus } from '../../../src/bus/index.ts';
 import { END_OF_STREAM_KEY, dataTopic, type EndOfStream } from '../../../src/protocol/index.ts';
 import { TestBackends } from '../../support/backends.ts';
+import { testCandle } from '../../support/candles.ts';
 import { kafkaSkipReason } from '../../support/kafka.ts';
 import { collectTelemetry, queueIntoTable, runConnector, runLoader } from '../../support/market-jobs.ts';
 import { countRows } from '../../support/postgres.ts';
 import { waitFor } from '../../support/wait.ts';
 
 const TYPE = 'synthetic_candles_1m';
-
-function candle(openTime: number): Record<string, unknown> {
-  return {
-    kind: 'candle',
-    symbol: 'BTCUSDT',
-    interval: '1m',
-    open_time: openTime,
-    close_time: openTime + 59_999,
-    open: '1',
-    high: '1',
-    low: '1',
-    close: '1',
-    volume: '1',
-    quote_volume: '1',
-    trades: 1,
-    taker_buy_base_volume: '1',
-    taker_buy_quote_volume: '1',
-  };
-}
 
 describe('connector end-of-stream markers', { skip: kafkaSkipReason }, () => {
   let backends: TestBackends;
@@ -128,7 +110,7 @@ describe('connector end-of-stream markers', { skip: kafkaSkipReason }, () => {
       [0, 1, 2].flatMap((partition) =>
         [1, 2].map((i) => {
           const openTime = (partition * 10 + i) * 60_000;
-          return { topic, key: `k${openTime}`, value: JSON.stringify(candle(openTime)), partition };
+          return { topic, key: `k${openTime}`, value: JSON.stringify(testCandle(openTime)), partition };
         }),
       ),
     );
@@ -172,7 +154,7 @@ describe('connector end-of-stream markers', { skip: kafkaSkipReason }, () => {
       held.flatMap((n, partition) =>
         Array.from({ length: n }, () => {
           openTime += 60_000;
-          return { topic, key: `k${openTime}`, value: JSON.stringify(candle(openTime)), partition };
+          return { topic, key: `k${openTime}`, value: JSON.stringify(testCandle(openTime)), partition };
         }),
       ),
     );

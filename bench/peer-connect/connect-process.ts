@@ -3,7 +3,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 const TICKS_PER_SECOND = 100; // USER_HZ, as in bench/support/cpu.ts
@@ -16,17 +15,6 @@ export function assembleConnect(): string {
   });
   if (run.status !== 0) throw new Error('bench/peer-connect/assemble.sh failed; see the lines above');
   return run.stdout.trim();
-}
-
-/** A TCP port nobody listens on now, for Connect's REST listener (standalone insists on one). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 export interface ConnectRun {

@@ -20,12 +20,12 @@ import { createTableSql } from '../../src/services/connector/sinks/postgres-sql.
 import { syntheticCandleJob, syntheticCandles } from '../support/synthetic-job.ts';
 import { childrenCpu, cpuSpent, readCpu } from '../support/cpu.ts';
 import { loadNow, refuseWhenBusy } from '../support/load.ts';
+import { freePort } from '../support/free-port.ts';
 import { uniqueSuffix } from '../support/names.ts';
 import { compareTables, describeComparison } from './compare-tables.ts';
 import {
   assembleConnect,
   connectLogTail,
-  freePort,
   processCpu,
   startConnect,
   stopConnect,

@@ -7,10 +7,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../support/free-port.ts';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, npx: { type: 'boolean', default: false } },
@@ -19,17 +19,6 @@ const runs = Number(values.runs);
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'streamforge.js');
 const scratch = mkdtempSync(join(tmpdir(), 'sf-bench-startup-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls /health/ready until it answers 200; resolves to the ms since `t0`. */
 async function readyAfter(port: number, t0: number, exited: () => boolean): Promise<number> {

@@ -2,23 +2,14 @@
 // tests that stop the broker under a running service (the shared test broker must never stop).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { KafkaConnectionOptions } from '../../src/bus/index.ts';
+import { freePort } from './free-port.ts';
 
 const run = promisify(execFile);
 const SCRIPTS = resolve(import.meta.dirname, '../../scripts/kafka');
-
-/** A port nobody listens on now (the kernel's pick for port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Ports {
   plaintext: number;

@@ -1,4 +1,5 @@
 import { isStreamForgeError, ErrorCodes } from '../protocol/index.ts';
+import { JOB_DEFINITIONS } from '../services/job-catalogue.ts';
 import type { CliCommand } from './args.ts';
 
 /** A command as the top-level help lists it; its module is imported only when it runs. */
@@ -43,22 +44,28 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'run consumer-service: user events from Kafka into the users table in PostgreSQL',
     load: async () => (await import('./commands/consumer.ts')).consumerCommand,
   },
-  {
-    name: 'loader',
-    summary: 'run loader-producer: Binance REST/WebSocket, archive files or synthetic data → the data topic',
-    load: async () => (await import('./commands/loader.ts')).loaderCommand,
-  },
-  {
-    name: 'connector',
-    summary: 'run arango-connector: drain a data topic into a collection (PostgreSQL, PGlite or ArangoDB)',
-    load: async () => (await import('./commands/connector.ts')).connectorCommand,
-  },
+  ...jobCommands(),
   {
     name: 'collection',
     summary: "show a collection's row count, time coverage and gaps",
     load: async () => (await import('./commands/collection.ts')).collectionCommand,
   },
 ];
+
+/** One command per target with a real worker, from the job catalogue, in its order. */
+function jobCommands(): CommandEntry[] {
+  return JOB_DEFINITIONS.flatMap((definition) => {
+    const worker = definition.worker;
+    if (!worker) return [];
+    return [
+      {
+        name: worker.cli.command,
+        summary: worker.cli.summary,
+        load: async () => (await import('./commands/job.ts')).jobCommand(definition, worker),
+      },
+    ];
+  });
+}
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

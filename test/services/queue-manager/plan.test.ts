@@ -4,7 +4,7 @@ import { ErrorCodes, StreamForgeError } from '../../../src/protocol/index.ts';
 import { planQueue, type StartQueue } from '../../../src/services/queue-manager/index.ts';
 import { rollUp } from '../../../src/services/queue-manager/rollup.ts';
 import { SEED_HISTORICAL, SEED_REALTIME } from './harness.ts';
-import { createJobCatalog } from '../../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
 
 const catalog = createJobCatalog();
 

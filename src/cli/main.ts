@@ -1,13 +1,6 @@
 import { isStreamForgeError, ErrorCodes } from '../protocol/index.ts';
 import { JOB_DEFINITIONS } from '../services/job-catalogue.ts';
-import type { CliCommand } from './args.ts';
-
-/** A command as the top-level help lists it; its module is imported only when it runs. */
-interface CommandEntry {
-  name: string;
-  summary: string;
-  load(): Promise<CliCommand>;
-}
+import { jobCommandEntries, type CommandEntry } from './job-commands.ts';
 
 // Lazy on purpose: every command pulls in its own dependencies (the queue manager alone brings Fastify,
 // the Kubernetes client and PGlite), and a job process that imported them all spent 0.7 s more CPU
@@ -44,28 +37,13 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'run consumer-service: user events from Kafka into the users table in PostgreSQL',
     load: async () => (await import('./commands/consumer.ts')).consumerCommand,
   },
-  ...jobCommands(),
+  ...jobCommandEntries(JOB_DEFINITIONS),
   {
     name: 'collection',
     summary: "show a collection's row count, time coverage and gaps",
     load: async () => (await import('./commands/collection.ts')).collectionCommand,
   },
 ];
-
-/** One command per target with a real worker, from the job catalogue, in its order. */
-function jobCommands(): CommandEntry[] {
-  return JOB_DEFINITIONS.flatMap((definition) => {
-    const worker = definition.worker;
-    if (!worker) return [];
-    return [
-      {
-        name: worker.cli.command,
-        summary: worker.cli.summary,
-        load: async () => (await import('./commands/job.ts')).jobCommand(definition, worker),
-      },
-    ];
-  });
-}
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

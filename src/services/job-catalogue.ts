@@ -7,6 +7,7 @@ import {
   type SimulationOptions,
 } from '../launcher/job-catalog.ts';
 import type { JobDefinition, WorkerRuntime } from '../launcher/job-definition.ts';
+import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
 import { connectorDefinition } from './connector/definition.ts';
 import {
   simulatedGnnTrainer,
@@ -52,5 +53,14 @@ export function createJobCatalog(options: JobCatalogOptions = {}): JobCatalog {
     (workers && definition.worker
       ? workerRecipe(definition, definition.worker, workers)
       : dummyRecipe(definition, simulated(simulation)));
-  return new Map(definitions.map((definition) => [definition.target, recipe(definition)]));
+  const catalog = new Map<string, JobRecipe>();
+  for (const definition of definitions) {
+    if (catalog.has(definition.target))
+      throw new StreamForgeError(
+        ErrorCodes.INVALID_CONFIG,
+        `two job definitions for target "${definition.target}": the catalogue has one line per target`,
+      );
+    catalog.set(definition.target, recipe(definition));
+  }
+  return catalog;
 }

@@ -104,7 +104,7 @@ export interface JobDefinition<Options = unknown> {
 
 /** Erases a definition's options type, for lists of definitions of different targets. */
 export function defineJob<Options>(definition: JobDefinition<Options>): JobDefinition {
-  return Object.freeze(definition) as JobDefinition;
+  return Object.freeze(definition);
 }
 
 /** The first rule of `definition` that `type` matches; undefined when the target does not accept it. */

@@ -211,7 +211,7 @@ describe('named inputs: each name resolves to the job of the queue that writes t
         ...SEED_REALTIME,
         // Both sources in one queue: the names must say which one they mean.
         microservices: [
-          ...SEED_REALTIME.microservices!,
+          ...SEED_REALTIME.microservices,
           { target: 'arango-connector', type: 'api_candles_1m' },
         ],
       },

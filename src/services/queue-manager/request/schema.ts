@@ -54,8 +54,12 @@ const START_FIELDS = {
 };
 
 /** A job request as the code sees it; the fields of its target's definition are in its rest. */
-const JobRequestBase = Type.Object({ target: Type.String(), ...BASE_FIELDS }, REQUEST_OPTIONS);
-export type JobRequest = Static<typeof JobRequestBase> & Record<string, unknown>;
+export interface JobRequest {
+  target: string;
+  type: string;
+  interval?: string | undefined;
+  [field: string]: unknown;
+}
 
 /**
  * The body of POST /queues/start for the targets `definitions` describe: each definition's request

@@ -66,7 +66,9 @@ export interface JobRequest {
  * fields join the schema (the first definition declaring a field gives its schema), so the OpenAPI
  * document lists every target and field there is.
  */
-export function startQueueSchema(definitions: readonly Pick<JobDefinition, 'target' | 'fields'>[]) {
+export function startQueueSchema(
+  definitions: readonly Pick<JobDefinition, 'target' | 'summary' | 'fields'>[],
+) {
   const fields: TProperties = {};
   for (const definition of definitions)
     for (const [name, schema] of Object.entries(definition.fields)) fields[name] ??= schema;
@@ -74,7 +76,7 @@ export function startQueueSchema(definitions: readonly Pick<JobDefinition, 'targ
     {
       target: Type.String({
         enum: definitions.map((d) => d.target),
-        description: 'which worker runs the job',
+        description: `which worker runs the job: ${definitions.map((d) => `${d.target} ${d.summary}`).join('; ')}`,
       }),
       ...BASE_FIELDS,
       ...fields,

@@ -44,6 +44,11 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/consumer.ts')).consumerCommand,
   },
   {
+    name: 'geobot-logger',
+    summary: 'run geobot LOGGER: envelopes from info_in into Elasticsearch (bulk) or a PostgreSQL log table',
+    load: async () => (await import('./commands/geobot-logger.ts')).geobotLoggerCommand,
+  },
+  {
     name: 'loader',
     summary: 'run loader-producer: Binance REST/WebSocket, archive files or synthetic data → the data topic',
     load: async () => (await import('./commands/loader.ts')).loaderCommand,

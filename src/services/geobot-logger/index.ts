@@ -15,3 +15,4 @@ export {
 } from './sinks/elasticsearch-sink.ts';
 export { PostgresLogSink, logTableMigrations, type LogRow } from './sinks/postgres-log-sink.ts';
 export { runGeobotLogger } from './run.ts';
+export { embeddedGeobotLogger, type EmbeddedGeobotLoggerInit } from './embedded.ts';

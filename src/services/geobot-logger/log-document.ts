@@ -17,7 +17,10 @@ export function documentId(record: Pick<BusRecord, 'topic' | 'partition' | 'offs
  * array payload (`"data": "ok"`) would be refused by Elasticsearch once the field is an object: it is
  * kept as `{"value": …}` instead, so that no log line is lost to the shape of its data.
  */
-export function logDocument(envelope: Envelope, record: BusRecord): LogDocument {
+export function logDocument(
+  envelope: Envelope,
+  record: Pick<BusRecord, 'topic' | 'partition' | 'offset'>,
+): LogDocument {
   const document = toElkDocument(envelope);
   const { data } = document;
   const isObject = typeof data === 'object' && data !== null && !Array.isArray(data);

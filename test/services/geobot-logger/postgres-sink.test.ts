@@ -5,9 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { MemoryBus } from '../../../src/bus/index.ts';
 import { DeadLetterHeaders as H } from '../../../src/consumer/index.ts';
 import { ErrorCodes } from '../../../src/protocol/index.ts';
+import type { PostgresLogSink } from '../../../src/services/geobot-logger/index.ts';
 import {
   GeobotLoggerService,
-  PostgresLogSink,
   embeddedGeobotLogger,
   readGeobotLoggerConfig,
 } from '../../../src/services/geobot-logger/index.ts';

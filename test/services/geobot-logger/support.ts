@@ -1,6 +1,6 @@
 // What the geobot-logger tests share: envelopes as the gateway and processors write them, and the
 // logger's settings for a quick test (fetch what is there, short outage pauses).
-import { Client } from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
 import type { OutgoingRecord } from '../../../src/bus/index.ts';
 import { uniqueName } from '../../support/kafka.ts';
 

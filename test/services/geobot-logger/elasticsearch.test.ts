@@ -160,4 +160,30 @@ describe('geobot-logger on Elasticsearch', { skip: kafkaSkipReason ?? esSkipReas
     assert.equal(await countDocuments(es, index), 5);
     assert.deepEqual((await searchDocuments(es, index)).map((d) => d.id).sort(), ids);
   });
+
+  it('retries documents Elasticsearch does not take now (a write-blocked index), pauses, and loses none', async () => {
+    const { topic, index, env, dlq } = await setup(1);
+    const service = await startLogger({ ...env, ELASTICSEARCH_BULK_RETRIES: '2' });
+    await backends.bus.produce(records(topic, [envelope('before the block')]));
+    await waitForCount('the first document', () => countDocuments(es, index), { exactly: 1 }, 30_000);
+    // Every document of a bulk request then gets 403 cluster_block_exception, one by one.
+    await es.indices.putSettings({ index, settings: { 'index.blocks.write': true } });
+    await backends.bus.produce(
+      records(
+        topic,
+        [1, 2, 3, 4, 5, 6].map((n) => envelope(`blocked ${n}`)),
+      ),
+    );
+    await waitFor('documents retried and the partition paused', async () => {
+      const metrics = await service.registry.metrics();
+      const retried = sample(metrics, 'geobot_logger_documents_retried_total') ?? 0;
+      const paused = sample(metrics, 'consumer_events_failed_total', { reason: 'unavailable' }) ?? 0;
+      return retried >= 6 && paused >= 1;
+    });
+    await es.indices.putSettings({ index, settings: { 'index.blocks.write': false } });
+    await waitForCount('all 7 documents', () => countDocuments(es, index), { exactly: 7 }, 30_000);
+    const messages = (await searchDocuments(es, index)).map((d) => (d.source as { message: string }).message);
+    assert.equal(new Set(messages).size, 7);
+    assert.equal(await topicSize(backends.bus, dlq), 0, 'a blocked index is no reason to dead-letter');
+  });
 });

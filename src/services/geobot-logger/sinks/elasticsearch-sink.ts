@@ -52,9 +52,20 @@ export const LOG_INDEX_MAPPINGS: estypes.MappingTypeMapping = {
 const MAX_RETRY_BACKOFF_MS = 5000;
 
 /**
+ * 400s that are about the index, not the document (a closed index answers 400 per item): they would
+ * refuse every document alike, so they count as an outage, never as a reason to dead-letter.
+ */
+const INDEX_LEVEL_ERRORS = new Set([
+  'index_closed_exception',
+  'invalid_index_name_exception',
+  'cluster_block_exception',
+  'index_not_found_exception',
+]);
+
+/**
  * Indexes documents with the bulk API. Per document: 2xx is stored; 400 is refused for good (mapping
- * conflicts, dates that are no dates); anything else (429 too many requests, 5xx, a closed or read-only
- * index) is retried alone with backoff, and if it still fails the write throws SF_SEARCH_UNAVAILABLE
+ * conflicts, dates that are no dates) unless it is about the index; anything else (429 too many
+ * requests, 5xx, a closed or read-only index) is retried alone with backoff, and if it still fails the write throws SF_SEARCH_UNAVAILABLE
  * (retryable): the consumer pauses the partition and writes the batch again later, which overwrites the
  * documents already stored (ids are deterministic), so nothing is duplicated.
  */
@@ -132,7 +143,7 @@ export class ElasticsearchSink implements LogSink {
         const status = item?.status ?? 0;
         if (status >= 200 && status < 300) return;
         const reason = item?.error ? `${item.error.type}: ${item.error.reason ?? ''}` : `status ${status}`;
-        if (status === 400) {
+        if (status === 400 && !INDEX_LEVEL_ERRORS.has(item?.error?.type ?? '')) {
           refused.push({
             id: doc.id,
             error: new StreamForgeError(

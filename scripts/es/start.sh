@@ -9,8 +9,9 @@
 #   TRANSPORT  127.0.0.1:${ES_TRANSPORT_PORT:-19300}  node-to-node, not for clients
 #
 # Single-node discovery, disk watermarks off (a nearly full test disk must not make indices read-only),
-# heap ${ES_HEAP:-512m}. State (data, logs, pid) in ${ES_STATE_DIR:-<repo>/.es}. Connection info goes to
-# stdout and to <state>/env (ES_URL=...); progress goes to stderr. Stop with scripts/es/stop.sh.
+# heap ${ES_HEAP:-512m}, extra JVM options in ES_JAVA_OPTS. State (data, logs, pid) in
+# ${ES_STATE_DIR:-<repo>/.es}. Connection info goes to stdout and to <state>/env (ES_URL=...); progress
+# goes to stderr. Stop with scripts/es/stop.sh.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -128,6 +129,10 @@ JVM=("$JAVA" "-Xms$HEAP" "-Xmx$HEAP" -XX:+ExitOnOutOfMemoryError -Djava.awt.head
   -Dlog4j2.disable.jmx=true -Dio.netty.noUnsafe=true -Dio.netty.recycler.maxCapacityPerThread=0
   -Des.networkaddress.cache.ttl=60 -Djava.io.tmpdir="$STATE/tmp"
   -cp "$LIBS/*:$CLASSES")
+# Extra JVM options, as the distribution's ES_JAVA_OPTS (e.g. -XX:TieredStopAtLevel=1 for a test node
+# that should start fast rather than run fast). Split on spaces on purpose.
+# shellcheck disable=SC2206
+[[ -n "${ES_JAVA_OPTS:-}" ]] && JVM=("${JVM[0]}" $ES_JAVA_OPTS "${JVM[@]:1}")
 SETTINGS=(-E "cluster.name=streamforge" -E "node.name=streamforge-es"
   -E "path.data=$STATE/data" -E "path.logs=$STATE/logs"
   -E "network.host=127.0.0.1" -E "http.port=$HTTP_PORT" -E "transport.port=$TRANSPORT_PORT"

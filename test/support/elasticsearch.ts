@@ -91,6 +91,8 @@ export class PrivateElasticsearch {
       ES_PORT: String(this.#port),
       ES_TRANSPORT_PORT: String(this.#transportPort),
       ES_HEAP: '256m',
+      // Started and restarted within one test: a quick JVM start matters more than peak speed.
+      ES_JAVA_OPTS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
     };
   }
 

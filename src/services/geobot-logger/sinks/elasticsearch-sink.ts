@@ -111,12 +111,17 @@ export class ElasticsearchSink implements LogSink {
     try {
       // An index template too, so that an index deleted by hand comes back with the same mappings
       // when the next bulk request creates it.
-      await this.#client.indices.putIndexTemplate({
-        name: `streamforge-${index}`,
-        index_patterns: [index],
-        priority: 200,
-        template: { mappings: LOG_INDEX_MAPPINGS },
-      });
+      await this.#client.indices
+        .putIndexTemplate({
+          name: `streamforge-${index}`,
+          index_patterns: [index],
+          priority: 200,
+          template: { mappings: LOG_INDEX_MAPPINGS },
+        })
+        .catch((error: unknown) => {
+          // A user allowed to write the index but not to manage templates: the index alone will do.
+          if (!(error instanceof errors.ResponseError && error.statusCode === 403)) throw error;
+        });
       const exists = await this.#client.indices.exists({ index });
       if (!exists) {
         await this.#client.indices.create({ index, mappings: LOG_INDEX_MAPPINGS }).catch((error: unknown) => {

@@ -37,6 +37,11 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'run consumer-service: user events from Kafka into the users table in PostgreSQL',
     load: async () => (await import('./commands/consumer.ts')).consumerCommand,
   },
+  {
+    name: 'geobot-logger',
+    summary: 'run geobot LOGGER: envelopes from info_in into Elasticsearch (bulk) or a PostgreSQL log table',
+    load: async () => (await import('./commands/geobot-logger.ts')).geobotLoggerCommand,
+  },
   ...jobCommandEntries(JOB_DEFINITIONS),
   {
     name: 'collection',

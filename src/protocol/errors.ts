@@ -83,6 +83,10 @@ export const ErrorCodes = {
   UPSTREAM_FAILED: 'SF_UPSTREAM_FAILED',
   /** The port a server should listen on is taken by another process (or needs privileges). */
   PORT_IN_USE: 'SF_PORT_IN_USE',
+  /** Elasticsearch cannot be reached, is overloaded (429) or failed (5xx); retryable: the partition pauses. */
+  SEARCH_UNAVAILABLE: 'SF_SEARCH_UNAVAILABLE',
+  /** A sink refused one document for good (e.g. an Elasticsearch mapping conflict); it is dead-lettered. */
+  DOCUMENT_REJECTED: 'SF_DOCUMENT_REJECTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

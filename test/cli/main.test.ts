@@ -28,6 +28,7 @@ describe('streamforge (the command index)', () => {
       'dummy',
       'debug',
       'consumer',
+      'geobot-logger',
       'loader',
       'connector',
       'collection',

@@ -7,12 +7,18 @@ import { normalizedAdjacency } from '../model/adjacency.ts';
 import { csrFromDense } from '../model/csr.ts';
 import { GcnSession, initGcnWeights, type GcnGraph } from '../model/gcn.ts';
 import { SeededRng } from '../model/rng.ts';
-import { trainGcn, type EpochProgress } from '../model/train.ts';
+import {
+  trainGcn,
+  trainGcnAsync,
+  type EpochProgress,
+  type TrainResult,
+  type TrainSettings,
+} from '../model/train.ts';
 import { logisticRegression, majorityClass } from './baselines.ts';
 import { deadBand, DIRECTION_CLASSES, directionLabels, nextReturns } from './labels.ts';
 import { applyNormalisation, fitNormalisation, type Normalisation } from './normalisation.ts';
 import type { NodeRange, SavedGcnModel } from './saved-model.ts';
-import { chronologicalSplit } from './split.ts';
+import { chronologicalSplit, type ChronologicalSplit } from './split.ts';
 import { validateGraph } from './validate-graph.ts';
 
 export interface MarketTrainSettings {
@@ -77,11 +83,19 @@ export function modelGraph(graph: GraphData, normalisation: Normalisation, label
   };
 }
 
-export function trainMarketModel(
-  graph: GraphData,
-  settings: MarketTrainSettings = MARKET_TRAIN_DEFAULTS,
-  onEpoch?: (progress: EpochProgress) => void,
-): SavedGcnModel {
+/** Everything between the graph and the training loop: labels, split, normalisation, a fresh model. */
+interface PreparedTraining {
+  readonly graph: GraphData;
+  readonly settings: MarketTrainSettings;
+  readonly split: ChronologicalSplit;
+  readonly labels: Int32Array;
+  readonly threshold: number;
+  readonly normalisation: Normalisation;
+  readonly session: GcnSession;
+  readonly rng: SeededRng;
+}
+
+function prepare(graph: GraphData, settings: MarketTrainSettings): PreparedTraining {
   validateGraph(graph);
   const n = nodeCount(graph);
   const needed = 3 * settings.minNodesPerPart + 1;
@@ -98,14 +112,51 @@ export function trainMarketModel(
   const labels = directionLabels(returns, n, threshold);
   const width = graph.featureNames.length;
   const normalisation = fitNormalisation(graph.features, width, split.train);
-  const gcnGraph = modelGraph(graph, normalisation, labels);
-
   const rng = new SeededRng(settings.seed);
-  const classes = DIRECTION_CLASSES.length;
-  const weights = initGcnWeights({ inputs: width, hidden: settings.hidden, classes }, 'float32', rng);
-  const session = new GcnSession(weights, gcnGraph, settings);
-  const training = trainGcn(session, split, { ...settings, restoreBest: true }, rng, onEpoch);
+  const shape = { inputs: width, hidden: settings.hidden, classes: DIRECTION_CLASSES.length };
+  const session = new GcnSession(
+    initGcnWeights(shape, 'float32', rng),
+    modelGraph(graph, normalisation, labels),
+    settings,
+  );
+  return { graph, settings, split, labels, threshold, normalisation, session, rng };
+}
 
+function trainSettings(settings: MarketTrainSettings): TrainSettings {
+  return { ...settings, restoreBest: true };
+}
+
+/** Trains a market model to the end, synchronously (tests, benches, small graphs). */
+export function trainMarketModel(
+  graph: GraphData,
+  settings: MarketTrainSettings = MARKET_TRAIN_DEFAULTS,
+  onEpoch?: (progress: EpochProgress) => void,
+): SavedGcnModel {
+  const p = prepare(graph, settings);
+  const training = trainGcn(p.session, p.split, trainSettings(settings), p.rng, onEpoch);
+  return finish(p, training);
+}
+
+/**
+ * trainMarketModel for a job: gives the event loop a turn between epochs; resolves to undefined when
+ * `signal` aborts (a stopped job saves nothing).
+ */
+export async function trainMarketModelAsync(
+  graph: GraphData,
+  settings: MarketTrainSettings,
+  options: { onEpoch?: (progress: EpochProgress) => void; signal?: AbortSignal } = {},
+): Promise<SavedGcnModel | undefined> {
+  const p = prepare(graph, settings);
+  const training = await trainGcnAsync(p.session, p.split, trainSettings(settings), p.rng, options);
+  return training.aborted ? undefined : finish(p, training);
+}
+
+/** The test scores, the baselines on the same split, and the record to save. */
+function finish(p: PreparedTraining, training: TrainResult): SavedGcnModel {
+  const { graph, settings, split, labels, session, normalisation } = p;
+  const n = nodeCount(graph);
+  const width = graph.featureNames.length;
+  const classes = DIRECTION_CLASSES.length;
   const majority = majorityClass(labels, split.train, classes);
   const x = applyNormalisation(graph.features, width, normalisation);
   const logistic = logisticRegression(x, width, labels, classes, split);
@@ -117,6 +168,7 @@ export function trainMarketModel(
     to: new Date(graph.openTimes[to]!).toISOString(),
   });
   const partRange = (nodes: Uint32Array): NodeRange => range(nodes[0]!, nodes.at(-1)!);
+  const { weights } = session;
   return {
     format: 'streamforge-gcn/1',
     graphCollection: graph.collection,
@@ -125,7 +177,7 @@ export function trainMarketModel(
     featureNames: [...graph.featureNames],
     normalisation,
     classes: [...DIRECTION_CLASSES],
-    deadBand: { quantile: settings.flatQuantile, threshold },
+    deadBand: { quantile: settings.flatQuantile, threshold: p.threshold },
     propagation: 'causal',
     shape: weights.shape,
     // Nine significant digits give back every float32 exactly.

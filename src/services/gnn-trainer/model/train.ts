@@ -1,4 +1,5 @@
 import { Adam, ADAM_DEFAULTS } from './adam.ts';
+import type { FloatArray } from './csr.ts';
 import type { Evaluation, GcnSession } from './gcn.ts';
 import type { SeededRng } from './rng.ts';
 
@@ -55,7 +56,106 @@ export interface TrainResult {
   readonly cpuMsPerEpoch: number;
 }
 
-/** Full-batch training of `session`'s weights on `split.train`, watching `split.validation`. */
+/**
+ * Full-batch training of a session's weights on `split.train`, watching `split.validation`, one epoch per
+ * step(): the synchronous trainGcn runs it to the end, trainGcnAsync gives the event loop a turn between
+ * epochs (a job must keep answering pings and stop commands while it trains).
+ */
+export class GcnTraining {
+  readonly #session: GcnSession;
+  readonly #split: NodeSplit;
+  readonly #settings: TrainSettings;
+  readonly #rng: SeededRng;
+  readonly #adam: Adam;
+  readonly #best: { w1: FloatArray; w2: FloatArray; loss: number; epoch: number } | undefined;
+  readonly #validationLosses: Float64Array;
+  readonly #started = performance.now();
+  readonly #cpuStarted = process.cpuUsage();
+  #epochsRun = 0;
+  #stoppedEarly = false;
+  #validation: Evaluation = { loss: NaN, accuracy: NaN };
+
+  constructor(session: GcnSession, split: NodeSplit, settings: TrainSettings, rng: SeededRng) {
+    const { w1, w2, precision } = session.weights;
+    this.#session = session;
+    this.#split = split;
+    this.#settings = settings;
+    this.#rng = rng;
+    this.#adam = new Adam([w1, w2], precision, { ...ADAM_DEFAULTS, learningRate: settings.learningRate });
+    this.#best = settings.restoreBest
+      ? { w1: w1.slice(), w2: w2.slice(), loss: Infinity, epoch: 0 }
+      : undefined;
+    this.#validationLosses = new Float64Array(settings.epochs);
+  }
+
+  get done(): boolean {
+    return this.#stoppedEarly || this.#epochsRun >= this.#settings.epochs;
+  }
+
+  /** Runs one epoch: a training step on the train nodes, then the validation loss (dropout off). */
+  step(): EpochProgress {
+    const session = this.#session;
+    const { w1, w2 } = session.weights;
+    const epoch = this.#epochsRun;
+    const train = session.lossAndGradients(this.#split.train, this.#rng);
+    this.#adam.step([session.grad1, session.grad2]);
+    const validation = (this.#validation = session.evaluate(this.#split.validation));
+    this.#validationLosses[epoch] = validation.loss;
+    this.#epochsRun = epoch + 1;
+    const best = this.#best;
+    if (best && validation.loss < best.loss) {
+      best.w1.set(w1);
+      best.w2.set(w2);
+      best.loss = validation.loss;
+      best.epoch = this.#epochsRun;
+    }
+    const window = this.#settings.earlyStoppingWindow;
+    if (
+      window > 0 &&
+      epoch > window &&
+      validation.loss > mean(this.#validationLosses, epoch - window, epoch)
+    ) {
+      this.#stoppedEarly = true;
+    }
+    const elapsedMs = performance.now() - this.#started;
+    const epochs = this.#settings.epochs;
+    return {
+      epoch: this.#epochsRun,
+      epochs,
+      train,
+      validation,
+      elapsedMs,
+      etaMs: this.done ? 0 : (elapsedMs / this.#epochsRun) * (epochs - this.#epochsRun),
+    };
+  }
+
+  /** Ends training: restores the best weights when asked to, and reports how it went. */
+  finish(): TrainResult {
+    const session = this.#session;
+    let keptEpoch = this.#epochsRun;
+    let validation = this.#validation;
+    const best = this.#best;
+    if (best && best.epoch > 0) {
+      session.weights.w1.set(best.w1);
+      session.weights.w2.set(best.w2);
+      keptEpoch = best.epoch;
+      validation = session.evaluate(this.#split.validation);
+    }
+    const totalMs = performance.now() - this.#started;
+    const cpu = process.cpuUsage(this.#cpuStarted);
+    const epochsRun = Math.max(1, this.#epochsRun);
+    return {
+      epochsRun: this.#epochsRun,
+      stoppedEarly: this.#stoppedEarly,
+      keptEpoch,
+      validation,
+      totalMs,
+      msPerEpoch: totalMs / epochsRun,
+      cpuMsPerEpoch: (cpu.user + cpu.system) / 1000 / epochsRun,
+    };
+  }
+}
+
 export function trainGcn(
   session: GcnSession,
   split: NodeSplit,
@@ -63,66 +163,38 @@ export function trainGcn(
   rng: SeededRng,
   onEpoch?: (progress: EpochProgress) => void,
 ): TrainResult {
-  const { w1, w2, precision } = session.weights;
-  const adam = new Adam([w1, w2], precision, { ...ADAM_DEFAULTS, learningRate: settings.learningRate });
-  const grads = [session.grad1, session.grad2];
-  const best = settings.restoreBest
-    ? { w1: w1.slice(), w2: w2.slice(), loss: Infinity, epoch: 0 }
-    : undefined;
-  const validationLosses = new Float64Array(settings.epochs);
-  const window = settings.earlyStoppingWindow;
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  let epochsRun = 0;
-  let stoppedEarly = false;
-  let validation: Evaluation = { loss: NaN, accuracy: NaN };
+  const training = new GcnTraining(session, split, settings, rng);
+  while (!training.done) {
+    const progress = training.step();
+    onEpoch?.(progress);
+  }
+  return training.finish();
+}
 
-  for (let epoch = 0; epoch < settings.epochs; epoch++) {
-    const train = session.lossAndGradients(split.train, rng);
-    adam.step(grads);
-    validation = session.evaluate(split.validation);
-    validationLosses[epoch] = validation.loss;
-    epochsRun = epoch + 1;
-    if (best && validation.loss < best.loss) {
-      best.w1.set(w1);
-      best.w2.set(w2);
-      best.loss = validation.loss;
-      best.epoch = epochsRun;
-    }
-    if (onEpoch) {
-      const elapsedMs = performance.now() - started;
-      onEpoch({
-        epoch: epochsRun,
-        epochs: settings.epochs,
-        train,
-        validation,
-        elapsedMs,
-        etaMs: (elapsedMs / epochsRun) * (settings.epochs - epochsRun),
-      });
-    }
-    if (window > 0 && epoch > window && validation.loss > mean(validationLosses, epoch - window, epoch)) {
-      stoppedEarly = true;
-      break;
+/**
+ * trainGcn that yields to the event loop at least every `yieldEveryMs` and stops at the next epoch when
+ * `signal` aborts (the result then says how many epochs ran; the caller decides what an abort means).
+ */
+export async function trainGcnAsync(
+  session: GcnSession,
+  split: NodeSplit,
+  settings: TrainSettings,
+  rng: SeededRng,
+  options: { onEpoch?: (progress: EpochProgress) => void; signal?: AbortSignal; yieldEveryMs?: number } = {},
+): Promise<TrainResult & { aborted: boolean }> {
+  const training = new GcnTraining(session, split, settings, rng);
+  const yieldEveryMs = options.yieldEveryMs ?? 20;
+  let lastYield = performance.now();
+  while (!training.done) {
+    if (options.signal?.aborted) return { ...training.finish(), aborted: true };
+    const progress = training.step();
+    options.onEpoch?.(progress);
+    if (performance.now() - lastYield >= yieldEveryMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
     }
   }
-  let keptEpoch = epochsRun;
-  if (best && best.epoch > 0) {
-    w1.set(best.w1);
-    w2.set(best.w2);
-    keptEpoch = best.epoch;
-    validation = session.evaluate(split.validation);
-  }
-  const totalMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuStarted);
-  return {
-    epochsRun,
-    stoppedEarly,
-    keptEpoch,
-    validation,
-    totalMs,
-    msPerEpoch: totalMs / epochsRun,
-    cpuMsPerEpoch: (cpu.user + cpu.system) / 1000 / epochsRun,
-  };
+  return { ...training.finish(), aborted: false };
 }
 
 function mean(values: Float64Array, from: number, to: number): number {

@@ -130,7 +130,9 @@ if (!python) {
       .map((l) => JSON.parse(l) as Run & { torch: string });
     const theirs = lines.slice(1);
     const torch = print('PyTorch', theirs);
-    console.log(`            torch ${theirs[0]!.torch}, ${values['torch-threads']} thread(s) (ours: 1, Node ${process.version})`);
+    console.log(
+      `            torch ${theirs[0]!.torch}, ${values['torch-threads']} thread(s) (ours: 1, Node ${process.version})`,
+    );
     console.log(
       `ratio       TypeScript / PyTorch per epoch: wall ${(mine.wall / torch.wall).toFixed(2)}×, ` +
         `CPU ${(mine.cpu / torch.cpu).toFixed(2)}× (goal ≤ 1.5×)`,

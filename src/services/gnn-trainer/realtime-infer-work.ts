@@ -7,14 +7,17 @@ import { isStreamForgeError, ErrorCodes } from '../../protocol/index.ts';
 import type { JobProgress } from '../../runtime/index.ts';
 import type { SqlClient } from '../../store/index.ts';
 import { nodeCount, type GraphData } from '../graph-builder/graph-data.ts';
-import { loadLatestModel } from './market/model-store.ts';
+import { findLatestModel, loadLatestModel } from './market/model-store.ts';
 import { writePredictions, type PredictionRecord } from './market/prediction-store.ts';
 import { scoreNodes } from './market/score-nodes.ts';
 
 export interface RealtimeInferOptions {
   readonly graphCollection: string;
-  /** Where gnn_train saved the models of this graph. */
-  readonly modelOutput: string;
+  /**
+   * Where gnn_train saved the models of this graph; unset (the seed's realtime_gnn_infer names none): the
+   * newest model of this graph, else of the same symbol, interval and features (findLatestModel).
+   */
+  readonly modelOutput: string | undefined;
   /** The collection predictions are upserted into. */
   readonly predictionsCollection: string;
   /** inference_interval. */
@@ -70,7 +73,10 @@ async function tick(
   if (nodes.length === 0) return undefined;
   let model;
   try {
-    model = await loadLatestModel(deps.sql, options.modelOutput, options.graphCollection);
+    model =
+      options.modelOutput === undefined
+        ? await findLatestModel(deps.sql, { ...graph, graphCollection: graph.collection })
+        : await loadLatestModel(deps.sql, options.modelOutput, options.graphCollection);
   } catch (error) {
     if (isStreamForgeError(error) && error.code === ErrorCodes.NOT_FOUND) {
       await deps.report({

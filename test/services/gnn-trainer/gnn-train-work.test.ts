@@ -38,6 +38,9 @@ describe('gnn_train work', () => {
     sql = await openTestDatabase();
   });
   after(async () => {
+    await sql
+      .query(`delete from streamforge_models where model_output = $1`, [modelOutput])
+      .catch(() => undefined);
     await sql.query(`drop table if exists "${modelOutput}"`);
     await sql.close();
   });

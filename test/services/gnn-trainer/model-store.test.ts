@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PGliteClient, type SqlClient } from '../../../src/store/index.ts';
 import { inferLatest } from '../../../src/services/gnn-trainer/market/infer-latest.ts';
-import { loadLatestModel, saveModel } from '../../../src/services/gnn-trainer/market/model-store.ts';
+import {
+  findLatestModel,
+  loadLatestModel,
+  saveModel,
+} from '../../../src/services/gnn-trainer/market/model-store.ts';
 import type { SavedGcnModel } from '../../../src/services/gnn-trainer/market/saved-model.ts';
 import { scoreNodes } from '../../../src/services/gnn-trainer/market/score-nodes.ts';
 import {
@@ -34,7 +38,11 @@ for (const store of stores) {
       sql = await store.open();
     });
     after(async () => {
+      await sql
+        .query(`delete from streamforge_models where model_output like $1`, [`${table}%`])
+        .catch(() => undefined);
       await sql.query(`drop table if exists "${table}"`);
+      await sql.query(`drop table if exists "${table}_other"`);
       await sql.query(`drop table if exists "${table}_failed"`);
       await sql.close();
     });
@@ -73,6 +81,36 @@ for (const store of stores) {
       });
     });
 
+    it('without a model_output: the newest model of the graph, else of the same symbol, interval and features', async () => {
+      // A symbol of this test's own: the registry is shared with every other test on this server.
+      const symbol = `T${process.pid}${Date.now().toString(36)}USDT`.toUpperCase();
+      const historical = {
+        ...model,
+        symbol,
+        graphCollection: 'historical_graph',
+        trainedAt: '2024-07-01T00:00:00.000Z',
+      };
+      const live = { ...graph, symbol, collection: 'live_graph' };
+      await assert.rejects(findLatestModel(sql, { ...live, graphCollection: live.collection }), {
+        code: 'SF_NOT_FOUND',
+      });
+      await saveModel(sql, `${table}_other`, historical);
+      const fallback = await findLatestModel(sql, { ...live, graphCollection: live.collection });
+      assert.equal(fallback.graphCollection, 'historical_graph');
+      const own = { ...historical, graphCollection: 'live_graph', trainedAt: '2024-06-01T00:00:00.000Z' };
+      await saveModel(sql, table, own);
+      const preferred = await findLatestModel(sql, { ...live, graphCollection: live.collection });
+      assert.equal(
+        preferred.graphCollection,
+        'live_graph',
+        'a model of the graph itself wins, even an older one',
+      );
+      await assert.rejects(
+        findLatestModel(sql, { ...live, graphCollection: 'another', featureNames: ['log_return'] }),
+        { code: 'SF_NOT_FOUND' },
+      );
+    });
+
     it('a save that fails leaves neither the table nor a row', async () => {
       const broken = { ...model, trainedAt: 'not a time' };
       await assert.rejects(saveModel(sql, `${table}_failed`, broken), { code: 'SF_STORE_QUERY_FAILED' });
@@ -80,6 +118,11 @@ for (const store of stores) {
         `"${table}_failed"`,
       ]);
       assert.equal(rows[0]!.found, null);
+      const registry = await sql.query<{ n: number }>(
+        `select count(*)::int as n from streamforge_models where model_output = $1`,
+        [`${table}_failed`],
+      );
+      assert.equal(registry.rows[0]!.n, 0);
     });
   });
 }

@@ -47,6 +47,9 @@ describe('realtime_gnn_infer work', () => {
     sql = await openTestDatabase();
   });
   after(async () => {
+    await sql
+      .query(`delete from streamforge_models where model_output = $1`, [modelOutput])
+      .catch(() => undefined);
     await sql.query(`drop table if exists "${modelOutput}"`);
     await sql.query(`drop table if exists "${predictionsCollection}"`);
     await sql.close();

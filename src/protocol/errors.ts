@@ -81,6 +81,8 @@ export const ErrorCodes = {
   UPSTREAM_FAILED: 'SF_UPSTREAM_FAILED',
   /** The port a server should listen on is taken by another process (or needs privileges). */
   PORT_IN_USE: 'SF_PORT_IN_USE',
+  /** A geobot envelope names an action its processor has no handler for: dead-lettered. */
+  UNKNOWN_ACTION: 'SF_UNKNOWN_ACTION',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -120,7 +120,8 @@ export class ProcessorService {
     // Created here with TOPIC_PARTITIONS, before a consumer would create them with one partition.
     const names = [...new Set([...this.topics, topics.info])];
     await this.#bus.createTopics(names.map((name) => ({ name, partitions: topics.partitions })));
-    for (const consumer of this.consumers) await consumer.start();
+    // Joining a group takes seconds: the topics' consumers join side by side.
+    await Promise.all(this.consumers.map((consumer) => consumer.start()));
     this.health.markStarted();
     this.logger.info({ topics: this.topics, group: this.config.groupId }, 'started');
   }

@@ -14,15 +14,19 @@ export function haversineM(a: GeoPoint, b: GeoPoint): number {
 }
 
 /**
- * One edge's share of a spherical polygon's signed area (Chamberlain & Duquette, "Some algorithms for
- * polygons on a sphere", 2007): the sum over the ring, times R²/2, is the area.
+ * The signed spherical excess of the triangle (pole, a, b) on the unit sphere: summed over a ring's
+ * edges it is the area of the polygon with great-circle edges (Chamberlain & Duquette, "Some
+ * algorithms for polygons on a sphere", 2007, eq. for tan(E/2)). Exact, unlike the trapezoid rule in
+ * (lon, sin lat), which is off by half for an octant of the sphere.
  */
-function edgeArea(a: GeoPoint, b: GeoPoint): number {
+function edgeExcess(a: GeoPoint, b: GeoPoint): number {
   let dLon = (b.lon - a.lon) * RAD;
   // An edge across the antimeridian goes the short way round.
   if (dLon > Math.PI) dLon -= 2 * Math.PI;
   if (dLon < -Math.PI) dLon += 2 * Math.PI;
-  return dLon * (2 + Math.sin(a.lat * RAD) + Math.sin(b.lat * RAD));
+  const ta = Math.tan((a.lat * RAD) / 2);
+  const tb = Math.tan((b.lat * RAD) / 2);
+  return 2 * Math.atan((Math.tan(dLon / 2) * (ta + tb)) / (1 + ta * tb));
 }
 
 export interface RouteLengthResult {
@@ -74,14 +78,14 @@ export async function runTask(task: StartTask, options: RunTaskOptions = {}): Pr
       const a = points[i]!;
       const b = points[(i + 1) % points.length]!;
       length += haversineM(a, b);
-      if (closed) area += edgeArea(a, b);
+      if (closed) area += edgeExcess(a, b);
     }
     await onProgress?.({ type: task.type, done: end, total });
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (closed) {
     return {
-      area_m2: round((Math.abs(area) * EARTH_RADIUS_M * EARTH_RADIUS_M) / 2),
+      area_m2: round(Math.abs(area) * EARTH_RADIUS_M * EARTH_RADIUS_M),
       perimeter_m: round(length),
       vertices: points.length,
     };

@@ -22,3 +22,4 @@ export { GeobotGateway } from './gateway/gateway.ts';
 export { createArmService, GeobotUserStore } from './arm/service.ts';
 export { createWorkerService } from './worker/service.ts';
 export { runTask, haversineM, EARTH_RADIUS_M } from './worker/geometry.ts';
+export { EmbeddedGeobot, type EmbeddedGeobotOptions } from './embedded.ts';

@@ -5,6 +5,7 @@ export class GatewayMetrics {
   readonly requests: Counter<'route' | 'status'>;
   readonly produceSeconds: Histogram<'topic'>;
   readonly produceFailures: Counter<'topic' | 'code'>;
+  readonly produceBatch: Histogram;
 
   constructor(registry: Registry) {
     this.requests = new Counter({
@@ -24,6 +25,12 @@ export class GatewayMetrics {
       name: 'geobot_gateway_produce_failures_total',
       help: 'Envelopes the broker did not acknowledge (answered 503), by topic and SF_* code',
       labelNames: ['topic', 'code'],
+      registers: [registry],
+    });
+    this.produceBatch = new Histogram({
+      name: 'geobot_gateway_produce_batch_records',
+      help: 'Envelopes per produce call: requests that arrive while a call is in flight share the next one',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000],
       registers: [registry],
     });
   }

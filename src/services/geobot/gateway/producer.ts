@@ -2,6 +2,7 @@ import type { Bus } from '../../../bus/index.ts';
 import { ErrorCodes, StreamForgeError, errorMessage, isStreamForgeError } from '../../../protocol/index.ts';
 import { createEnvelope, type Envelope } from '../../../protocol/geobot/envelope.ts';
 import type { Logger } from '../../../runtime/index.ts';
+import { GroupProduce } from './group-produce.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
 /** A 202's body. */
@@ -25,17 +26,18 @@ export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Wraps a request into the seed's envelope and produces it; resolves only once the broker acknowledged
- * it (the bus's producer is idempotent with acks=all). A bus that cannot take it within the delivery
+ * it (the bus's producer is idempotent with acks=all). Requests that come together share a produce
+ * call (GroupProduce). A bus that cannot take it within the delivery
  * timeout is an SF_BUS_UNREACHABLE error (the API answers 503): never a success that was not written.
  */
 export class EnvelopeProducer {
-  readonly #bus: Bus;
+  readonly #group: GroupProduce;
   readonly #service: string;
   readonly #metrics: GatewayMetrics;
   readonly #logger: Logger;
 
   constructor(bus: Bus, service: string, metrics: GatewayMetrics, logger: Logger) {
-    this.#bus = bus;
+    this.#group = new GroupProduce(bus, (records) => metrics.produceBatch.observe(records));
     this.#service = service;
     this.#metrics = metrics;
     this.#logger = logger;
@@ -45,7 +47,7 @@ export class EnvelopeProducer {
     const envelope = createEnvelope(this.#service, out.action, out.message, out.data);
     const timer = this.#metrics.produceSeconds.startTimer({ topic: out.topic });
     try {
-      await this.#bus.produce([{ topic: out.topic, key: out.key, value: JSON.stringify(envelope) }]);
+      await this.#group.produce({ topic: out.topic, key: out.key, value: JSON.stringify(envelope) });
     } catch (error) {
       const code = isStreamForgeError(error) ? error.code : ErrorCodes.BUS_ERROR;
       this.#metrics.produceFailures.inc({ topic: out.topic, code });

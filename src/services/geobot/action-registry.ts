@@ -58,7 +58,7 @@ export class ActionRegistry {
     }
     this.#entries.set(action.action, {
       check: TypeCompiler.Compile(action.schema),
-      handler: handler as Entry['handler'],
+      handler: handler,
     });
     return this;
   }
@@ -101,6 +101,6 @@ export class ActionRegistry {
   handle(type: string, item: unknown, record: BusRecord, context: HandlerContext): Promise<void> {
     const entry = this.#entries.get(type);
     if (!entry) return Promise.reject(new Error(`no handler for action ${type}`));
-    return entry.handler({ ...(item as Envelope), record } as ReceivedEnvelope<unknown>, context);
+    return entry.handler({ ...(item as Envelope), record }, context);
   }
 }

@@ -30,8 +30,9 @@ const envelope = (action: string, data: unknown) =>
 describe('ActionRegistry', () => {
   it('hands a valid envelope to its action handler, typed, with the record', async () => {
     const seen: string[] = [];
-    const registry = new ActionRegistry().on(Greet, async (e) => {
+    const registry = new ActionRegistry().on(Greet, (e) => {
       seen.push(`${e.payload.data.name}@${e.record.offset}`);
+      return Promise.resolve();
     });
     const decoded = registry.decode(record(envelope('greet', { name: 'ada' })));
     assert.ok(decoded.ok);
@@ -44,7 +45,7 @@ describe('ActionRegistry', () => {
   });
 
   it('refuses what cannot be handled, with the code the dead letter carries', () => {
-    const registry = new ActionRegistry().on(Greet, async () => undefined);
+    const registry = new ActionRegistry().on(Greet, () => Promise.resolve());
     const cases: [string | null, string, RegExp][] = [
       [null, 'SF_INVALID_MESSAGE', /empty/],
       ['{"service"', 'SF_INVALID_MESSAGE', /not valid JSON/],
@@ -61,7 +62,7 @@ describe('ActionRegistry', () => {
   });
 
   it('refuses a second handler for one action', () => {
-    const registry = new ActionRegistry().on(Greet, async () => undefined);
-    assert.throws(() => registry.on(Greet, async () => undefined), /already has a handler/);
+    const registry = new ActionRegistry().on(Greet, () => Promise.resolve());
+    assert.throws(() => registry.on(Greet, () => Promise.resolve()), /already has a handler/);
   });
 });

@@ -44,7 +44,7 @@ describe('geobot gateway on the memory bus', () => {
     assert.equal(answer.key, 'u-1');
     const [record] = await readTopic(bus, 'create_user_in', 1);
     assert.equal(record?.key?.toString(), 'u-1');
-    const parsed = parseEnvelope(record!.value);
+    const parsed = parseEnvelope(record.value);
     assert.ok(parsed.ok);
     assert.deepEqual(parsed.value, answer.envelope);
     assert.equal(parsed.value.service, 'lk');

@@ -19,7 +19,7 @@ describe('geobot geometry', () => {
     const seen: number[] = [];
     const result = await runTask(
       { type: 'route_length', points },
-      { steps: 5, onProgress: async (p) => void seen.push(p.done / p.total) },
+      { steps: 5, onProgress: (p) => Promise.resolve(void seen.push(p.done / p.total)) },
     );
     assert.ok('distance_m' in result);
     near(result.distance_m, (2 * Math.PI * EARTH_RADIUS_M) / 360, 1e-6);
@@ -53,8 +53,9 @@ describe('geobot geometry', () => {
         {
           steps: 10,
           signal: controller.signal,
-          onProgress: async (p) => {
+          onProgress: (p) => {
             if (p.done >= 10) controller.abort(new Error('stop now'));
+            return Promise.resolve();
           },
         },
       ),

@@ -94,7 +94,7 @@ export function gatewayRoutes(app: FastifyInstance, topics: GeobotTopics, produc
         },
       },
       async (request, reply) => {
-        const body = request.body as Static<TSchema>;
+        const body = request.body;
         const problems = r.problems?.(body) ?? [];
         if (problems.length > 0) throw invalidRequest(problems);
         const { message, data, key } = r.envelope(body);

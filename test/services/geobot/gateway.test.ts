@@ -150,6 +150,20 @@ describe('geobot gateway on the memory bus', () => {
   });
 });
 
+describe('geobot gateway configuration', () => {
+  it("waits 10 s for the broker by default (not the jobs' 120 s), as long as told otherwise", () => {
+    const config = readGatewayConfig({ KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092' });
+    assert.equal(config.kafka?.deliveryTimeoutMs, 10_000);
+    assert.equal(config.port, 5500);
+    assert.equal(config.topics.createUser, 'create_user_in');
+    const patient = readGatewayConfig({
+      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
+      KAFKA_DELIVERY_TIMEOUT_SECONDS: '30',
+    });
+    assert.equal(patient.kafka?.deliveryTimeoutMs, 30_000);
+  });
+});
+
 describe('geobot gateway with the broker down', () => {
   it('answers 503 SF_BUS_UNREACHABLE after the delivery timeout, with Retry-After, never 2xx', async () => {
     const port = await freePort(); // nobody listens there: every connection is refused

@@ -157,6 +157,28 @@ describe('geobot on Kafka and PostgreSQL', { skip: kafkaSkipReason }, () => {
     assert.equal(row?.updated_at, data.updated_at, 'a repeat does not move updated_at');
   });
 
+  it('a late, older update does not undo a newer one (stale), and says so', async () => {
+    await post('/create_user', { user_id: 'u4', username: 'dan', email: 'dan@example.org' });
+    await replyOf('u4 created', (r) => r.key === 'u4' && r.action === 'create_user');
+    const before = await users.get('u4');
+    // As if it had waited in a partition: its time is before the row's.
+    const old = new Date(Date.parse(before!.updated_at) - 60_000).toISOString();
+    await backends.bus.produce([
+      {
+        topic: topics.updateUser,
+        key: 'u4',
+        value: JSON.stringify({
+          service: 'lk',
+          action: 'update_user',
+          payload: { message: 'late', timestamp: old, data: { user_id: 'u4', email: 'old@example.org' } },
+        }),
+      },
+    ]);
+    const reply = await replyOf('u4 stale', (r) => r.key === 'u4' && r.action === 'update_user');
+    assert.equal((reply.payload.data as { outcome: string }).outcome, 'stale');
+    assert.deepEqual(await users.get('u4'), before);
+  });
+
   it('POST /start_task: progress envelopes, then the result, keyed by task_id', async () => {
     // A 1° × 1° square on the equator: about 111.2 km a side, 12,364 km².
     const square = [

@@ -9,7 +9,7 @@ import {
   type HealthCheck,
   type Logger,
 } from '../../runtime/index.ts';
-import type { ActionRegistry } from './action-registry.ts';
+import { UNKNOWN_ACTION, type ActionRegistry } from './action-registry.ts';
 import type { ProcessorConfig } from './config.ts';
 import { InfoReplies } from './info-replies.ts';
 
@@ -146,7 +146,7 @@ export class ProcessorService {
   #report(letter: DeadLetter): void {
     const { record } = letter;
     const code = isStreamForgeError(letter.error) ? letter.error.code : ErrorCodes.HANDLER_FAILED;
-    const action = letter.eventType === 'unknown' ? 'dead_letter' : letter.eventType;
+    const action = letter.eventType === UNKNOWN_ACTION ? 'dead_letter' : letter.eventType;
     const report = this.replies
       .send(
         action,

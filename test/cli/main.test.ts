@@ -30,6 +30,9 @@ describe('streamforge (the command index)', () => {
       'consumer',
       'loader',
       'connector',
+      'geobot-gateway',
+      'geobot-arm',
+      'geobot-worker',
       'collection',
     ]);
     for (const name of names) {

@@ -186,8 +186,7 @@ Watch it:
 A collection the connectors wrote (rows, coverage, gaps):
   npx streamforge collection <name>${manager.port === 8080 ? '' : ` --manager ${url}`}   or   curl -s ${url}/collections/<name>
 
-${geobot ? geobotHelp(`http://${host}:${geobot.port}`) : ''}
-Ctrl-C to stop.`);
+${geobot ? `${geobotHelp(`http://${host}:${geobot.port}`)}\n` : ''}Ctrl-C to stop.`);
     return serveUntilSignal(manager, { bus, sql, logger, alongside: geobot });
   },
 };

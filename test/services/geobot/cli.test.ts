@@ -1,6 +1,9 @@
 // The geobot commands as an operator runs them: configuration errors exit 2 naming the variable; the
 // gateway process takes a request on the real broker and stops cleanly on SIGTERM.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KafkaBus } from '../../../src/bus/index.ts';
 import { startCli } from '../../support/cli.ts';
@@ -15,6 +18,30 @@ describe('streamforge geobot-*', () => {
     assert.match(gateway.output(), /KAFKA_BOOTSTRAP_SERVERS is not set.*\[SF_INVALID_CONFIG\]/);
     assert.equal(await arm.exit, 2);
     assert.match(arm.output(), /DATABASE_URL is not set/);
+  });
+
+  it('up --geobot: a newcomer POSTs to the gateway and sees the reply printed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sf-up-geobot-'));
+    const up = startCli(['up', '--geobot', '--port', '0', '--geobot-port', '0', '--data-dir', dataDir], {});
+    try {
+      const url = await up.waitForOutput('up --geobot', /LK gateway (http:\/\/\S+)/, 90_000);
+      const response = await fetch(`${url}/create_user`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_id: 'new-1', username: 'newcomer' }),
+      });
+      assert.equal(response.status, 202);
+      const reply = await up.waitForOutput(
+        'the reply',
+        /\[info_in\] arm create_user: User created (.*)/,
+        30_000,
+      );
+      assert.equal((JSON.parse(reply) as { username: string }).username, 'newcomer');
+      assert.equal(await up.stop('SIGINT'), 0, up.output());
+    } finally {
+      await up.stop('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it(

@@ -44,6 +44,22 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   ...jobCommandEntries(JOB_DEFINITIONS),
   {
+    name: 'geobot-gateway',
+    summary:
+      'geobot LK gateway: HTTP /create_user, /update_user, /info, /start_task → Kafka, 2xx after the ack',
+    load: async () => (await import('./commands/geobot.ts')).geobotGatewayCommand,
+  },
+  {
+    name: 'geobot-arm',
+    summary: 'geobot ARM: create_user_in / update_user_in → users in PostgreSQL, replies on info_in',
+    load: async () => (await import('./commands/geobot.ts')).geobotArmCommand,
+  },
+  {
+    name: 'geobot-worker',
+    summary: 'geobot WORKER: task_in → geometry tasks with progress and results on info_in',
+    load: async () => (await import('./commands/geobot.ts')).geobotWorkerCommand,
+  },
+  {
     name: 'collection',
     summary: "show a collection's row count, time coverage and gaps",
     load: async () => (await import('./commands/collection.ts')).collectionCommand,

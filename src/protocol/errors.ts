@@ -96,6 +96,9 @@ export const ErrorCodes = {
   INVALID_FEATURE: 'SF_INVALID_FEATURE',
   /** A saved model does not fit the graph it is asked to score: another feature list, symbol or interval. */
   MODEL_MISMATCH: 'SF_MODEL_MISMATCH',
+
+  /** A geobot envelope names an action its processor has no handler for: dead-lettered. */
+  UNKNOWN_ACTION: 'SF_UNKNOWN_ACTION',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

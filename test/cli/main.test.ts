@@ -31,6 +31,9 @@ describe('streamforge (the command index)', () => {
       'geobot-logger',
       'loader',
       'connector',
+      'geobot-gateway',
+      'geobot-arm',
+      'geobot-worker',
       'collection',
     ]);
     for (const name of names) {

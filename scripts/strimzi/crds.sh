@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Generate Strimzi's KafkaTopic and KafkaUser CustomResourceDefinitions from Strimzi's own classes
+# Generate Strimzi's Kafka, KafkaNodePool, KafkaTopic and KafkaUser CustomResourceDefinitions from Strimzi's own classes
 # (io.strimzi:api + io.strimzi:crd-generator from Maven Central), so test/deploy checks our manifests
 # against the operator's real openAPIV3Schema. Cached: jars and CRDs are made once per pom version.
 #
-#   scripts/strimzi/crds.sh            prints the folder holding kafkatopic.yaml and kafkauser.yaml
+#   scripts/strimzi/crds.sh            prints the folder holding kafka.yaml, kafkanodepool.yaml,
+#                                      kafkatopic.yaml and kafkauser.yaml
 #
 # Needs Java 17+ and Maven. Progress goes to stderr, the folder to stdout.
 set -euo pipefail
@@ -19,7 +20,13 @@ log() { echo "[strimzi] $*" >&2; }
 # shellcheck source=../maven-libs.sh
 source "$REPO/scripts/maven-libs.sh"
 
-if [[ -s "$OUT/kafkatopic.yaml" && -s "$OUT/kafkauser.yaml" && -f "$LIBS/.complete" ]]; then
+FILES=(kafka kafkanodepool kafkatopic kafkauser)
+complete() {
+  local dir="$1" f
+  for f in "${FILES[@]}"; do [[ -s "$dir/$f.yaml" ]] || return 1; done
+}
+
+if complete "$OUT" && [[ -f "$LIBS/.complete" ]]; then
   echo "$OUT"
   exit 0
 fi
@@ -27,18 +34,24 @@ fi
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock" # parallel test files share one generation
 flock 9
-if [[ ! -s "$OUT/kafkatopic.yaml" || ! -s "$OUT/kafkauser.yaml" ]]; then
+if ! complete "$OUT"; then
   fetch_maven_libs "$HERE/pom.xml" "$LIBS"
   JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   tmp="$(mktemp -d "$CACHE/gen.XXXXXX")"
-  log "generating the KafkaTopic and KafkaUser CRDs of Strimzi $VERSION"
-  # The same flags as Strimzi's own api/pom.xml uses for these two resources.
-  "$JAVA" -cp "$LIBS/*" io.strimzi.crdgenerator.CrdGenerator \
-    --label app:strimzi --label strimzi.io/crd-install:true \
-    --crd-api-version v1 --api-versions v1alpha1,v1beta1,v1beta2 --storage-version v1beta2 --yaml \
+  log "generating the CRDs of Strimzi $VERSION"
+  generate() { # the flags of Strimzi's own api/pom.xml
+    "$JAVA" -cp "$LIBS/*" io.strimzi.crdgenerator.CrdGenerator \
+      --label app:strimzi --label strimzi.io/crd-install:true \
+      --crd-api-version v1 --storage-version v1beta2 --yaml "$@" 2> >(grep -v '^SLF4J' >&2)
+  }
+  generate --api-versions v1beta2 \
+    "io.strimzi.api.kafka.model.kafka.Kafka=$tmp/kafka.yaml" \
+    "io.strimzi.api.kafka.model.nodepool.KafkaNodePool=$tmp/kafkanodepool.yaml"
+  # Topics and users keep their older versions (smooth upgrades of the Topic and User Operators).
+  generate --api-versions v1alpha1,v1beta1,v1beta2 \
     "io.strimzi.api.kafka.model.topic.KafkaTopic=$tmp/kafkatopic.yaml" \
-    "io.strimzi.api.kafka.model.user.KafkaUser=$tmp/kafkauser.yaml" 2> >(grep -v '^SLF4J' >&2)
-  [[ -s "$tmp/kafkatopic.yaml" && -s "$tmp/kafkauser.yaml" ]] || { log "ERROR: the generator wrote nothing"; exit 1; }
+    "io.strimzi.api.kafka.model.user.KafkaUser=$tmp/kafkauser.yaml"
+  complete "$tmp" || { log "ERROR: the generator did not write every CRD"; exit 1; }
   rm -rf "$OUT"
   mv "$tmp" "$OUT" # whole or not at all
 fi

@@ -18,11 +18,24 @@ export class QueueManagerMetrics {
       labelNames: ['status'],
       registers,
       async collect() {
-        const { rows } = await sql.query<{ status: string; n: number }>(
-          `select status, count(*)::int as n from qm_queues group by status`,
-        );
+        // While the database is down the last counts stay: a failed collect would fail the whole scrape,
+        // and Prometheus would see the manager as down instead of its database (queue_manager_database_up).
+        const counted = await sql
+          .query<{ status: string; n: number }>(
+            `select status, count(*)::int as n from qm_queues group by status`,
+          )
+          .catch(() => undefined);
+        if (!counted) return;
         for (const status of QUEUE_STATUSES)
-          this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+          this.set({ status }, counted.rows.find((r) => r.status === status)?.n ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'queue_manager_database_up',
+      help: 'Whether the database answered a query within 3 s at scrape time (1) or not (0)',
+      registers,
+      async collect() {
+        this.set((await answersWithin(sql, 3000)) ? 1 : 0);
       },
     });
     this.launched = new Counter({
@@ -56,5 +69,18 @@ export class QueueManagerMetrics {
       labelNames: ['command'],
       registers,
     });
+  }
+}
+
+/** sql.ping() bounded in time: a database behind a dropped network answers nothing, not an error. */
+async function answersWithin(sql: SqlClient, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms).unref();
+  });
+  try {
+    return await Promise.race([sql.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -51,11 +51,11 @@ describe('deploy/strimzi against the generated CRDs', { skip: strimziSkipReason 
     const out: string[] = [];
     if (!DNS_SUBDOMAIN.test(object.metadata.name))
       out.push(`${object.metadata.name}: not a DNS-1123 subdomain`);
-    if (!validate(object))
+    const where = `${object.kind}/${object.metadata.name}`;
+    const valid: boolean = validate(object); // not the type guard: `object` stays a KubeObject below
+    if (!valid)
       for (const e of validate.errors ?? [])
-        out.push(
-          `${object.kind}/${object.metadata.name}${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
-        );
+        out.push(`${where}${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
     return out;
   }
 

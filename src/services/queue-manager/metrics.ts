@@ -1,6 +1,10 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { SqlClient } from '../../store/index.ts';
+import { TARGETS } from '../../launcher/job-catalog.ts';
 import { QUEUE_STATUSES } from './request/schema.ts';
+
+/** queue_manager_jobs_failed_total's reasons: error (its own), lost (silent), exit (died without a word), launch. */
+const FAILURE_REASONS = ['error', 'lost', 'exit', 'launch'] as const;
 
 /** The manager's metrics (seed 004: Prometheus). Queue counts are read from the database at scrape time. */
 export class QueueManagerMetrics {
@@ -46,10 +50,14 @@ export class QueueManagerMetrics {
     });
     this.failed = new Counter({
       name: 'queue_manager_jobs_failed_total',
-      help: 'Jobs that ended badly, by target and reason: error (its own), lost (silent), launch (could not start)',
+      help: 'Jobs that ended badly, by target and reason: error (its own), lost (silent), exit (ended without a final event), launch (could not start)',
       labelNames: ['target', 'reason'],
       registers,
     });
+    // Every target and reason from 0: a series born at 1 has no increase() in Prometheus, so the first
+    // lost job of a target would never fire StreamForgeJobLost (deploy/prometheus).
+    for (const target of TARGETS)
+      for (const reason of FAILURE_REASONS) this.failed.inc({ target, reason }, 0);
     this.telemetry = new Counter({
       name: 'queue_manager_telemetry_events_total',
       help: 'Telemetry events read from queue-events: applied, skipped (redelivered or of an unknown job), invalid',

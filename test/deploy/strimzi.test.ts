@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { ValidateFunction } from 'ajv';
 import { readConsumerOptions } from '../../src/consumer/env.ts';
 import { jobEnvironment } from '../../src/launcher/job-env.ts';
 import { DEFAULT_QUEUE_CONTROL_TOPIC, DEFAULT_QUEUE_EVENTS_TOPIC } from '../../src/protocol/index.ts';
@@ -40,7 +39,7 @@ function assertDenied(user: string, accesses: Access[]): void {
 }
 
 describe('deploy/strimzi against the generated CRDs', { skip: strimziSkipReason }, () => {
-  let validators: Map<string, ValidateFunction>;
+  let validators: ReturnType<typeof strimziValidators>;
   before(() => {
     validators = strimziValidators(generateStrimziCrds());
   });

@@ -54,20 +54,31 @@ function closeObjects(schema: Schema, inBranch: boolean): void {
   }
 }
 
-/** Validators by `apiVersion/kind`, for every served version of every generated CRD. */
-export function strimziValidators(dir: string): Map<string, ValidateFunction> {
+/** A validator per `apiVersion/kind` served by the generated CRDs, compiled on first use (the Kafka CRD is large). */
+export function strimziValidators(dir: string): { get(key: string): ValidateFunction | undefined } {
   const ajv = new Ajv({ strict: false, allErrors: true });
-  const validators = new Map<string, ValidateFunction>();
+  const schemas = new Map<string, Schema>();
+  const compiled = new Map<string, ValidateFunction>();
   for (const file of ['kafka', 'kafkanodepool', 'kafkatopic', 'kafkauser']) {
     const [crd] = readYamlDocuments(join(dir, `${file}.yaml`)) as Crd[];
     if (!crd) throw new Error(`${file}.yaml holds no CRD`);
-    for (const version of crd.spec.versions.filter((v) => v.served)) {
-      const schema = structuredClone(version.schema.openAPIV3Schema);
-      // metadata is the API server's to check (names below); the CRD says only `type: object`.
-      closeObjects(schema, false);
-      (schema.properties as Record<string, Schema>).metadata = { type: 'object' };
-      validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
-    }
+    for (const version of crd.spec.versions.filter((v) => v.served))
+      schemas.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, version.schema.openAPIV3Schema);
   }
-  return validators;
+  return {
+    get(key) {
+      const source = schemas.get(key);
+      if (!source) return undefined;
+      let validate = compiled.get(key);
+      if (!validate) {
+        const schema = structuredClone(source);
+        closeObjects(schema, false);
+        // metadata is the API server's to check (names are checked by the test); the CRD says `type: object`.
+        (schema.properties as Record<string, Schema>).metadata = { type: 'object' };
+        validate = ajv.compile(schema);
+        compiled.set(key, validate);
+      }
+      return validate;
+    },
+  };
 }

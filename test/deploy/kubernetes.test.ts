@@ -13,7 +13,7 @@ import { createLogger } from '../../src/runtime/index.ts';
 import { createJobCatalog } from '../../src/services/job-recipes/index.ts';
 import { FakeKubeApiServer } from '../launcher/kubernetes/fake-kube-apiserver.ts';
 import { kubernetesProblems } from './support/k8s-validate.ts';
-import { kubectlPath, kustomizeBuild, overlayRoot } from './support/kustomize.ts';
+import { kubectl, kustomizeBuild, overlayRoot } from './support/kustomize.ts';
 import { SEED_QUEUE_ID, seedJob, seedJobSpec } from './support/seed-job.ts';
 import { objectKey, readKubeObjects, type KubeObject } from './support/yaml-files.ts';
 
@@ -59,12 +59,9 @@ describe('deploy/kubernetes', () => {
     });
 
     it(`${overlay}: kubectl kustomize builds the same objects`, (t) => {
-      const kubectl = kubectlPath();
-      if (!kubectl)
-        return t.skip(
-          'kubectl is not installed: the kustomize subset of test/deploy/support is the only build',
-        );
-      const run = spawnSync(kubectl, ['kustomize', join(overlayRoot, 'overlays', overlay)], {
+      if ('skip' in kubectl)
+        return t.skip(`${kubectl.skip}: the kustomize subset of test/deploy/support is the only build`);
+      const run = spawnSync(kubectl.path, ['kustomize', join(overlayRoot, 'overlays', overlay)], {
         encoding: 'utf8',
       });
       assert.equal(run.status, 0, run.stderr);

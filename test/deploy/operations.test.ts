@@ -13,7 +13,7 @@ import { QueueStore } from '../../src/services/queue-manager/store/queue-store.t
 import { createJobCatalog } from '../../src/services/job-recipes/index.ts';
 import { PostgresClient, migrate } from '../../src/store/index.ts';
 import { testDatabaseUrl } from '../support/postgres.ts';
-import { kubectlPath } from './support/kustomize.ts';
+import { kubectl } from './support/kustomize.ts';
 import { promtoolMissing } from './support/prometheus-server.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -61,7 +61,7 @@ describe('docs/operations.md', () => {
   });
 
   it('render: the overlays and the Strimzi resources render with kubectl kustomize', (t) => {
-    if (!kubectlPath()) return t.skip('kubectl is not installed');
+    if ('skip' in kubectl) return t.skip(kubectl.skip);
     const dir = workDir();
     try {
       const counts = runBlock('render', dir);

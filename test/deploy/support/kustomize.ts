@@ -2,6 +2,7 @@
 // kustomize binary: resources (files and folders), namespace, labels (metadata only), images, patches
 // (strategic merge with the merge keys of the fields we patch) and replacements (one fieldPath form).
 // Where `kubectl kustomize` exists, kubernetes.test.ts checks that it builds exactly the same objects.
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readKubeObjects, readYamlDocuments, type KubeObject } from './yaml-files.ts';
@@ -170,12 +171,26 @@ function replace(objects: KubeObject[], replacement: Replacement): void {
   }
 }
 
-/** `kubectl kustomize dir` parsed, or undefined where kubectl is not installed. */
-export function kubectlPath(): string | undefined {
+function kubectlPath(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(':')) {
     if (dir && existsSync(join(dir, 'kubectl'))) return join(dir, 'kubectl');
   }
   return undefined;
 }
+
+/**
+ * kubectl, when it is installed and its built-in kustomize is v5 or later (`labels:` and `replacements:`
+ * need it; Debian 12's kubernetes-client is kubectl 1.20 with kustomize v2). Else why the tests that run
+ * `kubectl kustomize` are skipped.
+ */
+export const kubectl: { path: string } | { skip: string } = (() => {
+  const path = kubectlPath();
+  if (!path) return { skip: 'kubectl is not installed' };
+  const version = spawnSync(path, ['version', '--client'], { encoding: 'utf8' }).stdout;
+  const major = Number(/Kustomize Version: v(\d+)/.exec(version)?.[1] ?? 0);
+  return major >= 5
+    ? { path }
+    : { skip: `kubectl's kustomize is older than v5 (${version.trim().split('\n')[0]})` };
+})();
 
 export const overlayRoot = join(dirname(dirname(dirname(import.meta.dirname))), 'deploy', 'kubernetes');

@@ -128,16 +128,22 @@ describe('deploy/kubernetes', () => {
     assert.equal(spec.ttlSecondsAfterFinished, 3600);
     assert.equal(spec.backoffLimit, 0);
     assert.equal(generated.metadata.labels?.queue_id, SEED_QUEUE_ID);
-    // envFrom names resources the overlay ships (the ConfigMap) or the examples document (the Secret).
-    const names = spec.template.spec.containers[0]?.envFrom.map(
-      (e) => Object.values(e as object)[0] as { name: string },
-    );
-    assert.deepEqual(
-      names?.map((n) => n.name),
-      ['streamforge-config', 'streamforge-secrets'],
-    );
+    // envFrom: the shared ConfigMap and Secret, then the connector's own Kafka user; the overlay ships
+    // the ConfigMap, the examples document the Secrets.
+    const envFrom = spec.template.spec.containers[0]?.envFrom as {
+      configMapRef?: { name: string };
+      secretRef?: { name: string };
+    }[];
+    assert.deepEqual(envFrom, [
+      { configMapRef: { name: 'streamforge-config' } },
+      { secretRef: { name: 'streamforge-secrets' } },
+      { secretRef: { name: 'streamforge-arango-connector-kafka' } },
+    ]);
     find(built.distributed, 'ConfigMap', 'streamforge-config');
-    find(readKubeObjects(join(overlayRoot, 'examples', 'secrets.yaml')), 'Secret', 'streamforge-secrets');
+    const secrets = readKubeObjects(join(overlayRoot, 'examples', 'secrets.yaml'));
+    for (const ref of envFrom.slice(1)) find(secrets, 'Secret', ref.secretRef!.name);
+    const own = find(secrets, 'Secret', 'streamforge-arango-connector-kafka');
+    assert.equal((own.stringData as Record<string, string>).KAFKA_USER, 'streamforge-arango-connector');
   });
 
   it('jobs of long symbols still validate (labels shortened, names ≤ 63)', async () => {
@@ -161,6 +167,12 @@ describe('deploy/kubernetes', () => {
     ) as unknown as KubeObject;
     assert.ok(queue.length > 63);
     assert.deepEqual(await kubernetesProblems(job), []);
+    // A target without a Kafka user of its own gets the shared Secret only.
+    const pod = (job.spec as { template: { spec: { containers: { envFrom: unknown[] }[] } } }).template.spec;
+    assert.deepEqual(pod.containers[0]?.envFrom, [
+      { configMapRef: { name: 'streamforge-config' } },
+      { secretRef: { name: 'streamforge-secrets' } },
+    ]);
   });
 
   it('the example Secrets validate and are not part of any overlay', async () => {

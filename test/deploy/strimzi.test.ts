@@ -130,27 +130,56 @@ describe('deploy/strimzi ACLs follow the code', () => {
     ]);
   });
 
-  it('jobs: obey commands, report telemetry, write and drain data topics, dead-letter', () => {
+  const controlPlane = [
+    topic(spec.controlTopic, 'Read'),
+    group(solo, 'Read'),
+    topic(spec.eventsTopic, 'Write'),
+  ];
+  const neverForJobs = [
+    topic(spec.controlTopic, 'Write'), // a job cannot stop other jobs
+    topic(spec.eventsTopic, 'Read'),
+    group(manager.groupId, 'Read'), // nor steal the manager's telemetry
+    topic('events', 'Read'),
+    topic(spec.dataTopic, 'Delete'),
+  ];
+
+  it('loader-producer: the control plane, and creating and writing its data topic', () => {
+    assertAllowed('streamforge-loader-producer', [
+      ...controlPlane,
+      topic(spec.dataTopic, 'Create'),
+      topic(spec.dataTopic, 'Write'),
+      topic(spec.dataTopic, 'Describe'),
+      group(offsets, 'Describe'),
+    ]);
+    assertDenied('streamforge-loader-producer', [
+      ...neverForJobs,
+      topic(spec.dataTopic, 'Read'),
+      group(plan.groupId, 'Read'),
+    ]);
+  });
+
+  it('arango-connector: the control plane, draining its data topic in its group, dead-lettering', () => {
     assert.equal(plan.topic, spec.dataTopic);
-    assertAllowed('streamforge-jobs', [
-      topic(spec.controlTopic, 'Read'),
-      group(solo, 'Read'),
-      topic(spec.eventsTopic, 'Write'),
-      topic(plan.topic, 'Write'),
+    assertAllowed('streamforge-arango-connector', [
+      ...controlPlane,
       topic(plan.topic, 'Read'),
-      topic(plan.topic, 'Create'),
       group(plan.groupId, 'Read'),
       group(plan.groupId, 'Describe'),
       topic(deadLetters, 'Write'),
       topic(deadLetters, 'Create'),
+      topic(deadLetters, 'Read'),
       group(offsets, 'Describe'),
     ]);
+    assertDenied('streamforge-arango-connector', neverForJobs);
+  });
+
+  it('other jobs (played by dummy-service): the control plane only', () => {
+    assertAllowed('streamforge-jobs', controlPlane);
     assertDenied('streamforge-jobs', [
-      topic(spec.controlTopic, 'Write'), // a job cannot stop other jobs
-      topic(spec.eventsTopic, 'Read'),
-      group(manager.groupId, 'Read'), // nor steal the manager's telemetry
-      topic('events', 'Read'),
-      topic(spec.dataTopic, 'Delete'),
+      ...neverForJobs,
+      topic(spec.dataTopic, 'Read'),
+      topic(spec.dataTopic, 'Write'),
+      topic(spec.dataTopic, 'Create'),
     ]);
   });
 

@@ -15,6 +15,12 @@ export interface KubernetesJobOptions {
   readonly envConfigMap: string | undefined;
   /** K8S_ENV_SECRET: Secret every job gets as envFrom (KAFKA_PASSWORD…); default 'streamforge-secrets'; '-' for none. */
   readonly envSecret: string | undefined;
+  /**
+   * K8S_ENV_SECRET_<TARGET> (e.g. K8S_ENV_SECRET_LOADER_PRODUCER): a Secret that target's jobs get as
+   * envFrom after K8S_ENV_SECRET, so its keys win: a Kafka user (KAFKA_USER, KAFKA_PASSWORD) of its own
+   * with only the ACLs that target needs.
+   */
+  readonly envSecrets: Readonly<Record<string, string>>;
   /** K8S_KAFKA_CA_SECRET: Secret holding the Kafka CA, mounted read-only; default 'streamforge-kafka-ca'; '-' for none. */
   readonly kafkaCaSecret: string | undefined;
   /** K8S_KAFKA_CA_KEY: key of the CA in that Secret; default 'ca.crt'. */
@@ -49,9 +55,13 @@ export function readKubernetesJobOptions(env: Env): KubernetesJobOptions {
     return value === '-' ? undefined : value;
   };
   const images: Record<string, string> = {};
+  const envSecrets: Record<string, string> = {};
   for (const target of TARGETS) {
-    const image = readString(env, `K8S_IMAGE_${target.replaceAll('-', '_').toUpperCase()}`);
+    const suffix = target.replaceAll('-', '_').toUpperCase();
+    const image = readString(env, `K8S_IMAGE_${suffix}`);
     if (image !== undefined) images[target] = image;
+    const secret = readString(env, `K8S_ENV_SECRET_${suffix}`);
+    if (secret !== undefined && secret !== '-') envSecrets[target] = secret;
   }
   const deadline = readInteger(env, 'K8S_ACTIVE_DEADLINE_SECONDS', 0);
   return Object.freeze({
@@ -60,6 +70,7 @@ export function readKubernetesJobOptions(env: Env): KubernetesJobOptions {
     images: Object.freeze(images),
     envConfigMap: none('K8S_ENV_CONFIGMAP', 'streamforge-config'),
     envSecret: none('K8S_ENV_SECRET', 'streamforge-secrets'),
+    envSecrets: Object.freeze(envSecrets),
     kafkaCaSecret: none('K8S_KAFKA_CA_SECRET', 'streamforge-kafka-ca'),
     kafkaCaKey: readString(env, 'K8S_KAFKA_CA_KEY', 'ca.crt'),
     kafkaCaMountPath: readString(env, 'K8S_KAFKA_CA_MOUNT', '/etc/streamforge/kafka-ca'),

@@ -175,6 +175,26 @@ describe('deploy/kubernetes', () => {
     ]);
   });
 
+  it('every target’s Job, with its catalogue command, validates', async () => {
+    const config = find(built.distributed, 'ConfigMap', 'streamforge-manager-config');
+    const options = readKubernetesJobOptions({
+      ...(config.data as Record<string, string>),
+      K8S_NAMESPACE: 'stf',
+    });
+    const { jobManifest } = await import('../../src/launcher/kubernetes/job-manifest.ts');
+    const { TARGETS, recipeFor } = await import('../../src/launcher/job-catalog.ts');
+    const catalog = createJobCatalog();
+    for (const target of TARGETS) {
+      const spec = { ...seedJobSpec(), target, telemetryId: `${target}__q1w2e3` };
+      const job = jobManifest(
+        spec,
+        recipeFor(catalog, target).command(spec),
+        options,
+      ) as unknown as KubeObject;
+      assert.deepEqual(await kubernetesProblems(job), [], target);
+    }
+  });
+
   it('the example Secrets validate and are not part of any overlay', async () => {
     const secrets = readKubeObjects(join(overlayRoot, 'examples', 'secrets.yaml'));
     assert.deepEqual((await Promise.all(secrets.map((s) => kubernetesProblems(s)))).flat(), []);
@@ -215,6 +235,13 @@ describe('deploy/kubernetes', () => {
       await launcher.inspect([{ ...spec, ref: spec.name }]);
       await launcher.terminate({ ...spec, ref: spec.name });
       await launcher.close();
+
+      // What the launcher really sent validates too.
+      const bodies = api.requests
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.body as unknown as KubeObject);
+      assert.equal(bodies.length, 2);
+      assert.deepEqual((await Promise.all(bodies.map((b) => kubernetesProblems(b)))).flat(), []);
 
       const verbs = new Set(
         api.requests.map((r) => {

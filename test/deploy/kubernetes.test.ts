@@ -237,9 +237,7 @@ describe('deploy/kubernetes', () => {
       await launcher.close();
 
       // What the launcher really sent validates too.
-      const bodies = api.requests
-        .filter((r) => r.method === 'POST')
-        .map((r) => r.body as unknown as KubeObject);
+      const bodies = api.requests.filter((r) => r.method === 'POST').map((r) => r.body as KubeObject);
       assert.equal(bodies.length, 2);
       assert.deepEqual((await Promise.all(bodies.map((b) => kubernetesProblems(b)))).flat(), []);
 

@@ -102,21 +102,10 @@ describe('the real Prometheus scraping StreamForge', { skip, timeout: 240_000 },
 
   before(async () => {
     const kafka = testKafka().env;
-    postgres = await PrivatePostgres.start();
     ports.manager = await freePort();
     ports.job = await freePort();
     ports.consumer = await freePort();
     const topics = { QUEUE_CONTROL_TOPIC: controlTopic, QUEUE_EVENTS_TOPIC: eventsTopic };
-    const manager = startCli(['queue-manager'], {
-      ...kafka,
-      ...topics,
-      DATABASE_URL: postgres.url,
-      PORT: String(ports.manager),
-      HOST: '127.0.0.1',
-      JOB_LAUNCHER: 'process',
-      QUEUE_MANAGER_GROUP_ID: uniqueName('prom-manager'),
-      LOG_LEVEL: 'warn',
-    });
     const job = startCli(['dummy', '--simulate-loading', '--loading-interval', '1'], {
       ...kafka,
       ...topics,
@@ -137,7 +126,20 @@ describe('the real Prometheus scraping StreamForge', { skip, timeout: 240_000 },
       KAFKA_LAG_INTERVAL: '250ms',
       LOG_LEVEL: 'warn',
     });
-    processes.push(manager, job, consumer);
+    processes.push(job, consumer); // stopped in after() even if what follows fails
+    // The job and the consumer start while initdb runs: the manager needs its database first.
+    postgres = await PrivatePostgres.start();
+    const manager = startCli(['queue-manager'], {
+      ...kafka,
+      ...topics,
+      DATABASE_URL: postgres.url,
+      PORT: String(ports.manager),
+      HOST: '127.0.0.1',
+      JOB_LAUNCHER: 'process',
+      QUEUE_MANAGER_GROUP_ID: uniqueName('prom-manager'),
+      LOG_LEVEL: 'warn',
+    });
+    processes.push(manager);
     const ok = (port: number, path: string) => async () =>
       (await fetch(`http://127.0.0.1:${port}${path}`).catch(() => undefined))?.ok;
     for (const [what, port, process] of [

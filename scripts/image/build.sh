@@ -61,8 +61,9 @@ if [[ ! -d "$MODULES/node_modules" ]]; then
   # postinstall applies patches/ (patch-package is a production dependency).
   (cd "$MODULES.partial" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >&2)
   "$NODE" "$HERE/prune-modules.ts" "$MODULES.partial/node_modules" >&2
-  find "$CACHE" -maxdepth 1 -name 'modules-*' ! -name "modules-$MODULES_KEY" -exec rm -rf {} +
   mv "$MODULES.partial" "$MODULES"
+  # Older keys' modules are dead weight once these are made.
+  find "$CACHE" -maxdepth 1 -name 'modules-*' ! -name "modules-$MODULES_KEY" -exec rm -rf {} +
 fi
 
 # The build context: hard links into the cache (instant), and a fresh copy of the app.

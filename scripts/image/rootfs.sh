@@ -60,6 +60,8 @@ EXCLUDE=(/usr/share/man /usr/share/doc /usr/share/info /usr/share/locale /usr/sh
 DPKG_OPTS=()
 for dir in "${EXCLUDE[@]}"; do DPKG_OPTS+=("--dpkgopt=path-exclude=$dir/*"); done
 DPKG_OPTS+=("--dpkgopt=path-include=/usr/share/doc/*/copyright")
+# No fsync per unpacked file: the tarball is written once at the end, and a crash means starting over.
+DPKG_OPTS+=("--dpkgopt=force-unsafe-io")
 APT_OPTS=('--aptopt=APT::Install-Recommends "false"')
 [[ -n "$PROXY" ]] && APT_OPTS+=("--aptopt=Acquire::http::Proxy \"$PROXY\"")
 

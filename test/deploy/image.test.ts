@@ -4,7 +4,7 @@
 // Debian); later ones reuse the cached rootfs, node_modules and layers. STREAMFORGE_IMAGE names an image
 // built beforehand (the GitLab template's test job) instead.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -34,22 +34,25 @@ interface Run {
   output: string;
 }
 
-/** Runs a command to its end (asynchronously: the test runner's other tests go on meanwhile). */
-async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a command; `done` settles when it exits (the test runner's other tests go on meanwhile). */
+function start(command: string, args: string[]): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (b: Buffer) => (output += b.toString()));
   child.stderr.on('data', (b: Buffer) => (output += b.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, output };
+  const done = once(child, 'exit').then(([code]) => ({ code: code as number | null, output }));
+  return { child, done };
 }
+
+const run = (command: string, args: string[]): Promise<Run> => start(command, args).done;
 
 const buildah = (...args: string[]): Promise<Run> => run('bash', [buildahScript, ...args]);
 
-/** `buildah run` in `container` as the image's user, with the host's network (the test broker is there). */
-function inContainer(container: string, env: Record<string, string>, command: string[]): Promise<Run> {
+/** `buildah run` arguments: in `container`, as the image's user, with the host's network (the broker's). */
+function runArgs(container: string, env: Record<string, string>, command: string[]): string[] {
   const envArgs = Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
-  return buildah(
+  return [
+    buildahScript,
     'run',
     '--isolation',
     'chroot',
@@ -59,8 +62,11 @@ function inContainer(container: string, env: Record<string, string>, command: st
     container,
     '--',
     ...command,
-  );
+  ];
 }
+
+const inContainer = (container: string, env: Record<string, string>, command: string[]): Promise<Run> =>
+  run('bash', runArgs(container, env, command));
 
 describe('container image (npm run image:build)', { skip, timeout: 1_800_000 }, () => {
   let image = '';
@@ -137,38 +143,51 @@ describe('container image (npm run image:build)', { skip, timeout: 1_800_000 }, 
       const queueId = uniqueName('image');
       const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap, QUEUE_ID: queueId, METRICS_PORT: '0' };
       const dummyCtr = await container();
-      const dummy = run(
+      const dummy = start(
         'bash',
-        [buildahScript, 'run', '--isolation', 'chroot', '--network', 'host']
-          .concat(Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]))
-          .concat([dummyCtr, '--', 'streamforge', 'dummy', '--simulate-loading', '--loading-interval', '1']),
+        runArgs(dummyCtr, env, ['streamforge', 'dummy', '--simulate-loading', '--loading-interval', '1']),
       );
-      const debugCtr = await container();
-
-      // kcat in the image reaches the broker over the host's network.
-      const metadata = await inContainer(debugCtr, {}, ['kcat', '-b', bootstrap, '-L', '-m', '30']);
-      assert.equal(metadata.code, 0, metadata.output);
-      assert.match(metadata.output, /broker/);
-
-      // A ping sent before the dummy reads queue-control is lost: ask until one pong comes back.
-      const debug = (args: string[]): Promise<Run> =>
-        inContainer(debugCtr, env, ['streamforge', 'debug', '--queue-id', queueId, ...args]);
-      let first: Run | undefined;
-      for (let attempt = 0; attempt < 20; attempt++) {
-        first = await debug(['--command', 'ping', '--expect-pong', '--timeout', '5']);
-        if (first.code === 0) break;
+      try {
+        await pingPongStop(dummy.done, bootstrap, env);
+      } finally {
+        // On a failure above the dummy may still run: buildah passes the signal on to it.
+        if (dummy.child.exitCode === null) dummy.child.kill('SIGTERM');
       }
-      assert.equal(first?.code, 0, `no pong from the dummy in the image:\n${first?.output}`);
-
-      const pings = await debug(['--command', 'ping', '--expect-pong', '--repeat', '3', '--timeout', '30']);
-      assert.equal(pings.code, 0, pings.output);
-      assert.match(pings.output, /round trips: 3,/);
-
-      const stop = await debug(['--command', 'stop']);
-      assert.equal(stop.code, 0, stop.output);
-      const ended = await dummy;
-      assert.equal(ended.code, 0, ended.output);
-      assert.match(ended.output, /"state":"interrupted"/, 'the dummy in the image ended on the stop command');
     },
   );
+
+  /** Checks from a second container of the image: kcat reaches the broker; the dummy pongs; stop ends it. */
+  async function pingPongStop(
+    dummy: Promise<Run>,
+    bootstrap: string,
+    env: Record<string, string>,
+  ): Promise<void> {
+    const queueId = env.QUEUE_ID!;
+    const debugCtr = await container();
+
+    // kcat in the image reaches the broker over the host's network.
+    const metadata = await inContainer(debugCtr, {}, ['kcat', '-b', bootstrap, '-L', '-m', '30']);
+    assert.equal(metadata.code, 0, metadata.output);
+    assert.match(metadata.output, /broker/);
+
+    // A ping sent before the dummy reads queue-control is lost: ask until one pong comes back.
+    const debug = (args: string[]): Promise<Run> =>
+      inContainer(debugCtr, env, ['streamforge', 'debug', '--queue-id', queueId, ...args]);
+    let first: Run | undefined;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      first = await debug(['--command', 'ping', '--expect-pong', '--timeout', '5']);
+      if (first.code === 0) break;
+    }
+    assert.equal(first?.code, 0, `no pong from the dummy in the image:\n${first?.output}`);
+
+    const pings = await debug(['--command', 'ping', '--expect-pong', '--repeat', '3', '--timeout', '30']);
+    assert.equal(pings.code, 0, pings.output);
+    assert.match(pings.output, /round trips: 3,/);
+
+    const stop = await debug(['--command', 'stop']);
+    assert.equal(stop.code, 0, stop.output);
+    const ended = await dummy;
+    assert.equal(ended.code, 0, ended.output);
+    assert.match(ended.output, /"state":"interrupted"/, 'the dummy in the image ended on the stop command');
+  }
 });

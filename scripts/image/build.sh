@@ -5,7 +5,7 @@
 # ~/.cache/streamforge/image), keyed on what goes into it, and buildah reuses unchanged layers: a rebuild
 # after a code change redoes only the last layer.
 #   rootfs-<suite>-<key>.tar   Debian from mmdebstrap (scripts/image/rootfs.sh; --refresh-rootfs remakes it)
-#   node-<version>             Node 24 from node_modules/node, stripped of its debug symbols
+#   node-<version>-stripped    Node 24 from node_modules/node, stripped of its symbol table
 #   modules-<key>/             production node_modules, pruned (scripts/image/prune-modules.ts)
 # Needs root, buildah and mmdebstrap (apt-get install buildah mmdebstrap).
 set -euo pipefail
@@ -43,11 +43,12 @@ start=$SECONDS
 
 ROOTFS="$(bash "$HERE/rootfs.sh" "${ROOTFS_ARGS[@]}")"
 
-NODE_OUT="$CACHE/node-$NODE_VERSION"
+NODE_OUT="$CACHE/node-$NODE_VERSION-stripped"
 if [[ ! -x "$NODE_OUT" ]]; then
   cp "$NODE" "$NODE_OUT.partial"
-  # The npm package's binary carries debug symbols: 18 MB nobody in a container reads.
-  if command -v strip >/dev/null; then strip --strip-debug "$NODE_OUT.partial"; else log "no strip (binutils): Node keeps its debug symbols"; fi
+  # The npm package's binary carries its symbol table and debug sections: 18 MB nobody in a container
+  # reads. The dynamic symbols native addons link against (napi_*, node::*) are not touched by strip.
+  if command -v strip >/dev/null; then strip "$NODE_OUT.partial"; else log "no strip (binutils): Node keeps its symbols"; fi
   mv "$NODE_OUT.partial" "$NODE_OUT"
 fi
 
@@ -76,7 +77,7 @@ cp -a "$REPO/package.json" "$REPO/bin" "$REPO/src" "$CONTEXT/app/"
 
 previous="$("$BUILDAH" images --quiet --noheading "$NAME:latest" 2>/dev/null || true)"
 log "buildah bud -> $NAME:$VERSION"
-"$BUILDAH" bud --quiet --isolation chroot --layers --build-arg "VERSION=$VERSION" \
+"$BUILDAH" bud ${IMAGE_BUD_VERBOSE:+--log-level=debug} --quiet --isolation chroot --layers --build-arg "VERSION=$VERSION" \
   -f "$REPO/Containerfile" -t "$NAME:$VERSION" -t "$NAME:latest" "$CONTEXT" >&2
 current="$("$BUILDAH" images --quiet --noheading "$NAME:latest")"
 # The image this one replaced (untagged now) would only take disk: vfs keeps a full copy per layer.
@@ -87,6 +88,6 @@ if [[ -n "$OCI_ARCHIVE" ]]; then
   "$BUILDAH" push --quiet "$NAME:latest" "oci-archive:$OCI_ARCHIVE:$NAME:$VERSION" >&2
   log "wrote $OCI_ARCHIVE ($(du -m "$OCI_ARCHIVE" | cut -f1) MB, compressed layers)"
 fi
-SIZE="$("$BUILDAH" images --noheading --format '{{.Size}}' "$NAME:latest")"
+SIZE="$("$BUILDAH" images --noheading --format '{{.Size}}' "$NAME:latest" | sed -n 1p)"
 log "built $NAME:$VERSION ($current), $SIZE, in $((SECONDS - start)) s"
 echo "$NAME:$VERSION"

@@ -101,31 +101,40 @@ describe('container image (npm run image:build)', { skip, timeout: 1_800_000 }, 
     for (const name of containers) await buildah('rm', name);
   });
 
-  it('runs streamforge --help as a non-root user, with Node 24 and production dependencies only', async () => {
-    const ctr = await container();
-    const help = await inContainer(ctr, {}, ['streamforge', '--help']);
-    assert.equal(help.code, 0, help.output);
-    for (const command of ['up', 'queue-manager', 'dummy', 'debug'])
-      assert.match(help.output, new RegExp(`\\b${command}\\b`));
+  // Each test makes working containers: with the vfs driver that is a full copy of the image, slow on a
+  // loaded machine.
+  const slow = { timeout: 600_000 };
 
-    const facts = await inContainer(ctr, {}, [
-      'sh',
-      '-c',
-      'id -u; node --version; ls /opt/streamforge/node_modules; test -w /opt/streamforge/src || echo read-only',
-    ]);
-    assert.equal(facts.code, 0, facts.output);
-    const [uid, nodeVersion, ...rest] = facts.output.trim().split('\n');
-    assert.equal(uid, '10001', 'the image runs as streamforge, not root');
-    assert.match(nodeVersion!, /^v24\./);
-    const modules = new Set(rest);
-    assert.ok(modules.has('fastify') && modules.has('@platformatic'), 'production dependencies are there');
-    for (const dev of ['typescript', 'eslint', 'prettier', 'esbuild', 'node']) {
-      assert.ok(!modules.has(dev), `devDependency ${dev} is not in the image`);
-    }
-    assert.ok(modules.has('read-only'), 'the app is not writable by the user running it');
-  });
+  it(
+    'runs streamforge --help as a non-root user, with Node 24 and production dependencies only',
+    slow,
+    async () => {
+      const ctr = await container();
+      const help = await inContainer(ctr, {}, ['streamforge', '--help']);
+      assert.equal(help.code, 0, help.output);
+      for (const command of ['up', 'queue-manager', 'dummy', 'debug'])
+        assert.match(help.output, new RegExp(`\\b${command}\\b`));
 
-  it('is the debug container too: kcat and curl are there', async () => {
+      const facts = await inContainer(ctr, {}, [
+        'sh',
+        '-c',
+        'id -u; node --version; ls /opt/streamforge/node_modules; test -w /opt/streamforge/src || echo read-only; test -w . && echo home-writable',
+      ]);
+      assert.equal(facts.code, 0, facts.output);
+      const [uid, nodeVersion, ...rest] = facts.output.trim().split('\n');
+      assert.equal(uid, '10001', 'the image runs as streamforge, not root');
+      assert.match(nodeVersion!, /^v24\./);
+      const modules = new Set(rest);
+      assert.ok(modules.has('fastify') && modules.has('@platformatic'), 'production dependencies are there');
+      for (const dev of ['typescript', 'eslint', 'prettier', 'esbuild', 'node']) {
+        assert.ok(!modules.has(dev), `devDependency ${dev} is not in the image`);
+      }
+      assert.ok(modules.has('read-only'), 'the app is not writable by the user running it');
+    assert.ok(modules.has('home-writable'), 'the working directory (its home) is');
+    },
+  );
+
+  it('is the debug container too: kcat and curl are there', slow, async () => {
     const ctr = await container();
     const tools = await inContainer(ctr, {}, ['sh', '-c', 'kcat -V && curl --version']);
     assert.equal(tools.code, 0, tools.output);
@@ -135,7 +144,7 @@ describe('container image (npm run image:build)', { skip, timeout: 1_800_000 }, 
 
   it(
     'runs a dummy job in the image that answers pings sent by streamforge debug from the image',
-    { skip: kafkaSkipReason },
+    { skip: kafkaSkipReason, ...slow },
     async () => {
       const kafka = testListeners().find((l) => l.name === 'plaintext');
       assert.ok(kafka, 'the test broker has a PLAINTEXT listener');

@@ -130,7 +130,7 @@ describe('container image (npm run image:build)', { skip, timeout: 1_800_000 }, 
         assert.ok(!modules.has(dev), `devDependency ${dev} is not in the image`);
       }
       assert.ok(modules.has('read-only'), 'the app is not writable by the user running it');
-    assert.ok(modules.has('home-writable'), 'the working directory (its home) is');
+      assert.ok(modules.has('home-writable'), 'the working directory (its home) is');
     },
   );
 

@@ -54,10 +54,10 @@ describe('.devcontainer/devcontainer.json', () => {
   });
 
   it('starts PostgreSQL as the tests expect it: 127.0.0.1:5432, trust auth, database test', () => {
-    const script = readFileSync(join(dir, 'start-postgres.sh'), 'utf8');
+    assert.equal(config.postStartCommand, 'bash scripts/dev/postgres.sh');
+    const script = readFileSync(join(root, 'scripts', 'dev', 'postgres.sh'), 'utf8');
+    assert.match(script, /host all all 127\.0\.0\.1\/32 trust/);
     assert.match(script, /pg_ctlcluster .* main start/);
     assert.match(script, /create database test/);
-    const containerfile = readFileSync(resolve(dir, config.build!.dockerfile), 'utf8');
-    assert.match(containerfile, /host all all 127\.0\.0\.1\/32 trust/);
   });
 });

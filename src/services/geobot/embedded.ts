@@ -8,6 +8,9 @@ import { readArmConfig, readGatewayConfig, readWorkerConfig } from './config.ts'
 import { GeobotGateway } from './gateway/gateway.ts';
 import type { ProcessorService } from './processor.ts';
 import { createWorkerService } from './worker/service.ts';
+import { embeddedGeobotLogger } from '../geobot-logger/embedded.ts';
+import type { GeobotLoggerService } from '../geobot-logger/service.ts';
+import type { PostgresLogSink } from '../geobot-logger/sinks/postgres-log-sink.ts';
 
 export interface EmbeddedGeobotOptions {
   /** The in-process bus `streamforge up` runs on. */
@@ -23,10 +26,16 @@ export interface EmbeddedGeobotOptions {
   onInfo?: (envelope: Envelope) => void;
 }
 
-/** geobot in one process: the gateway, ARM and WORKER on the embedded bus, and a reader of info_in. */
+/**
+ * geobot in one process: the gateway, ARM and WORKER on the embedded bus, the LOGGER indexing info_in
+ * into a searchable table of the same database (`log.search()`), and a reader of info_in.
+ */
 export class EmbeddedGeobot {
   readonly gateway: GeobotGateway;
+  /** The LOGGER's table (geobot_log): what Elasticsearch would hold when distributed. */
+  readonly log: PostgresLogSink;
   readonly #processors: ProcessorService[];
+  readonly #logger: GeobotLoggerService;
   readonly #options: EmbeddedGeobotOptions;
   #tail: Subscription | undefined;
   #tailing: Promise<void> | undefined;
@@ -55,6 +64,9 @@ export class EmbeddedGeobot {
         logger: logger.child({ component: 'geobot-worker' }),
       }),
     ];
+    const logging = embeddedGeobotLogger({ bus, sql, logger: logger.child({ component: 'geobot-logger' }) });
+    this.#logger = logging.service;
+    this.log = logging.sink;
   }
 
   get port(): number {
@@ -68,13 +80,13 @@ export class EmbeddedGeobot {
       this.#tail = await this.#options.bus.subscribe({ topics: [info], from: 'latest' });
       this.#tailing = this.#readInfo(this.#tail, this.#options.onInfo);
     }
-    await Promise.all(this.#processors.map((p) => p.start()));
+    await Promise.all([...this.#processors.map((p) => p.start()), this.#logger.start()]);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     await this.gateway.close();
-    await Promise.all(this.#processors.map((p) => p.stop()));
+    await Promise.all([...this.#processors.map((p) => p.stop()), this.#logger.stop()]);
     await this.#tail?.close();
     await this.#tailing;
   }

@@ -52,6 +52,11 @@ describe('geobot embedded (memory bus, PGlite)', () => {
     const reply = await waitFor('the ARM reply', () => seen.find((e) => e.service === 'arm'));
     const row = await new GeobotUserStore(sql).get('e1');
     assert.deepEqual(reply.payload.data, { ...row, outcome: 'created' });
+    // The LOGGER indexed the reply into the searchable table of the same database.
+    const logged = await waitFor('the reply in the log table', async () =>
+      (await geobot.log.search('')).find((d) => d.executer === 'arm' && d.action === reply.action),
+    );
+    assert.equal(logged.message, reply.payload.message);
 
     const points = [
       { lat: 0, lon: 0 },

@@ -15,13 +15,15 @@ import { serveUntilSignal, startOrClose } from './serve.ts';
  * or Kubernetes client (bench/startup measures what that saves).
  */
 async function loadEmbedded() {
-  const [manager, recipes, connector] = await Promise.all([
+  const [manager, graphs, recipes, connector] = await Promise.all([
     import('../../services/queue-manager/queue-manager.ts'),
+    import('../../services/queue-manager/graphs/table-graph-reader.ts'),
     import('../../services/job-recipes/index.ts'),
     import('../../services/connector/index.ts'),
   ]);
   return {
     QueueManager: manager.QueueManager,
+    tableGraphReader: graphs.tableGraphReader,
     createJobCatalog: recipes.createJobCatalog,
     PostgresSink: connector.PostgresSink,
   };
@@ -105,7 +107,7 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     // A fresh data directory starts from a saved initdb (see PGliteTemplate), kept beside Node's
     // compile cache in the OS temp directory.
     const opening = PGliteClient.open({ dataDir, templateDir: join(tmpdir(), 'streamforge-cache') });
-    const [sql, { QueueManager, createJobCatalog, PostgresSink }] = await openAndLoad(opening);
+    const [sql, { QueueManager, tableGraphReader, createJobCatalog, PostgresSink }] = await openAndLoad(opening);
     // Records every reader is done with are released as they are committed, and an ended queue's data
     // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
     const bus = new MemoryBus({ releaseConsumed: true });
@@ -118,7 +120,9 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     const launcher = new InlineLauncher({ bus, catalog, logger: jobLogger });
     // GET /collections/{name}: the collections the in-process connectors write into this PGlite.
     const collections = new PostgresSink(sql);
-    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections });
+    // GET /graphs/{name} for the dashboard's graph page (graph-builder's store replaces the table reader).
+    const graphs = tableGraphReader(sql);
+    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections, graphs });
     await startOrClose(manager, bus, sql);
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const url = `http://${host}:${manager.port}`;

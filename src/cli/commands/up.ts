@@ -107,7 +107,8 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     // A fresh data directory starts from a saved initdb (see PGliteTemplate), kept beside Node's
     // compile cache in the OS temp directory.
     const opening = PGliteClient.open({ dataDir, templateDir: join(tmpdir(), 'streamforge-cache') });
-    const [sql, { QueueManager, tableGraphReader, createJobCatalog, PostgresSink }] = await openAndLoad(opening);
+    const [sql, { QueueManager, tableGraphReader, createJobCatalog, PostgresSink }] =
+      await openAndLoad(opening);
     // Records every reader is done with are released as they are committed, and an ended queue's data
     // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
     const bus = new MemoryBus({ releaseConsumed: true });

@@ -1,4 +1,9 @@
-import { CANDLE_INTERVALS, ErrorCodes, StreamForgeError, type CandleInterval } from '../../../protocol/index.ts';
+import {
+  CANDLE_INTERVALS,
+  ErrorCodes,
+  StreamForgeError,
+  type CandleInterval,
+} from '../../../protocol/index.ts';
 import type { SqlExecutor } from '../../../store/index.ts';
 import { quoteIdent } from './postgres-sql.ts';
 import { gapStepMs } from './sink.ts';
@@ -77,7 +82,15 @@ export async function collectionCandles(
   const candles = counted.rows[0]?.n ?? 0;
   const perBar = Math.max(1, Math.ceil(candles / query.maxPoints));
   const bucketMs = stepMs * perBar;
-  const bars = await client.query<{ t: number; o: number; h: number; l: number; c: number; v: number; n: number }>(
+  const bars = await client.query<{
+    t: number;
+    o: number;
+    h: number;
+    l: number;
+    c: number;
+    v: number;
+    n: number;
+  }>(
     `select floor((extract(epoch from open_time) * 1000) / $5) * $5 as t,
        (array_agg(open order by open_time))[1]::float8 as o, max(high)::float8 as h, min(low)::float8 as l,
        (array_agg(close order by open_time desc))[1]::float8 as c, sum(volume)::float8 as v, count(*)::int as n

@@ -10,8 +10,12 @@ export const MAX_CANDLE_POINTS = 5000;
 
 const CandleQuerySchema = Type.Object(
   {
-    from: Type.Optional(Type.Integer({ minimum: 0, description: 'Unix ms, inclusive; default: the first candle' })),
-    to: Type.Optional(Type.Integer({ minimum: 0, description: 'Unix ms, inclusive; default: the last candle' })),
+    from: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Unix ms, inclusive; default: the first candle' }),
+    ),
+    to: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Unix ms, inclusive; default: the last candle' }),
+    ),
     max_points: Type.Optional(
       Type.Integer({ minimum: 10, maximum: MAX_CANDLE_POINTS, default: DEFAULT_CANDLE_POINTS }),
     ),

@@ -9,7 +9,12 @@ export const MAX_GRAPH_NODES = 20_000;
 const GraphQuerySchema = Type.Object(
   {
     max_nodes: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_GRAPH_NODES, default: 2000, description: 'the most recent nodes drawn' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_GRAPH_NODES,
+        default: 2000,
+        description: 'the most recent nodes drawn',
+      }),
     ),
   },
   { additionalProperties: false },

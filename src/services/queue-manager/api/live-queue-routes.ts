@@ -1,8 +1,9 @@
 import type { Static } from '@sinclair/typebox';
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { ErrorSchema, ListQuerySchema } from '../request/schema.ts';
 import { EVENT_STREAM_MEDIA_TYPE } from './limits.ts';
-import type { LiveQueues } from './live-queues.ts';
+import type { LiveQueue, LiveQueues } from './live-queues.ts';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -33,9 +34,14 @@ export function liveQueueRoutes(app: FastifyInstance, live: LiveQueues): void {
     },
     async (request, reply) => {
       // Subscribe before reading the page so a change in between is sent (twice at worst, never lost).
-      const early: unknown[] = [];
-      let write: ((event: string, data: unknown) => void) | undefined;
-      const unsubscribe = live.subscribe((queue) => (write ? write('queue', queue) : early.push(queue)));
+      const early: LiveQueue[] = [];
+      // Set once the page is read and the response started; until then changes wait in `early`.
+      const stream: { out?: ServerResponse } = {};
+      let open = true;
+      const write = (event: string, data: unknown): void => {
+        if (open && stream.out) stream.out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      const unsubscribe = live.subscribe((queue) => (stream.out ? write('queue', queue) : early.push(queue)));
       let page;
       try {
         page = await live.page(request.query);
@@ -44,16 +50,12 @@ export function liveQueueRoutes(app: FastifyInstance, live: LiveQueues): void {
         throw error;
       }
       reply.hijack();
-      const out = reply.raw;
+      const out = (stream.out = reply.raw);
       out.writeHead(200, {
         'content-type': EVENT_STREAM_MEDIA_TYPE,
         'cache-control': 'no-cache',
         connection: 'keep-alive',
       });
-      let open = true;
-      write = (event, data) => {
-        if (open) out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      };
       const heartbeat = setInterval(() => open && out.write(': keep-alive\n\n'), HEARTBEAT_MS);
       request.raw.on('close', () => {
         open = false;
@@ -66,4 +68,3 @@ export function liveQueueRoutes(app: FastifyInstance, live: LiveQueues): void {
     },
   );
 }
-

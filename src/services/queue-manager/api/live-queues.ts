@@ -18,7 +18,8 @@ type JobProgress = Pick<JobView, 'target' | 'topic' | 'status' | 'records_writte
 export function liveQueue(summary: QueueSummary, jobs: readonly JobProgress[]): LiveQueue {
   const topicTotal = new Map<string, number>();
   for (const j of jobs) {
-    if (j.records_total !== null) topicTotal.set(j.topic, Math.max(topicTotal.get(j.topic) ?? 0, j.records_total));
+    if (j.records_total !== null)
+      topicTotal.set(j.topic, Math.max(topicTotal.get(j.topic) ?? 0, j.records_total));
   }
   let total: number | null = 0;
   let progress = 0;

@@ -55,8 +55,7 @@ export function graphView(graph: GraphData, maxNodes: number): GraphView {
     if (g.hasEdge(a, b)) g.updateEdgeAttribute(a, b, 'weight', (old: number | undefined) => (old ?? 0) + w);
     else g.addEdge(a, b, { weight: w });
   }
-  const detailed =
-    g.size > 0 ? louvain.detailed(g, { getEdgeWeight: 'weight', rng: seeded(42) }) : undefined;
+  const detailed = g.size > 0 ? louvain.detailed(g, { getEdgeWeight: 'weight', rng: seeded(42) }) : undefined;
   const nodes: GraphView['nodes'] = [];
   for (let i = first; i < total; i += 1) {
     nodes.push({

@@ -51,10 +51,7 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: WebAsset
     .header('etag', asset.etag)
     .header('vary', 'accept-encoding')
     .header('x-content-type-options', 'nosniff')
-    .header(
-      'cache-control',
-      asset.immutable ? `public, max-age=${YEAR_SECONDS}, immutable` : 'no-cache',
-    );
+    .header('cache-control', asset.immutable ? `public, max-age=${YEAR_SECONDS}, immutable` : 'no-cache');
   if (request.headers['if-none-match'] === asset.etag) return reply.status(304).send();
   const encoding = pickEncoding(asset, String(request.headers['accept-encoding'] ?? ''));
   if (encoding === 'br') return reply.header('content-encoding', 'br').send(asset.brotli);

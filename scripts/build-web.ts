@@ -1,0 +1,77 @@
+// npm run build:web (and npm ci, via "prepare"): bundles the dashboard in web/ with esbuild into
+// dist/web: index.html (served with no-cache) and content-hashed assets/ (served as immutable).
+// Pages with heavy libraries (charts, the graph) are split into chunks loaded on first visit.
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+const root = resolve(import.meta.dirname, '..');
+export const WEB_SOURCE = join(root, 'web');
+export const WEB_OUT = join(root, 'dist', 'web');
+
+export interface WebBuild {
+  outDir: string;
+  /** Every emitted file (relative to outDir) and its size in bytes. */
+  files: { path: string; bytes: number }[];
+  /** The entry scripts and styles index.html loads. */
+  entry: { js: string; css: string | undefined };
+}
+
+export async function buildWeb(outDir: string = WEB_OUT): Promise<WebBuild> {
+  // Build beside the target and swap, so a running manager never reads a half-written directory.
+  const staging = `${outDir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: [join(WEB_SOURCE, 'src', 'main.tsx')],
+    outdir: join(staging, 'assets'),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    minify: true,
+    sourcemap: false,
+    target: ['chrome110', 'firefox115', 'safari16'],
+    entryNames: '[name]-[hash]',
+    chunkNames: '[name]-[hash]',
+    assetNames: '[name]-[hash]',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  const outputs = Object.entries(result.metafile.outputs);
+  const entry = outputs.find(([path, meta]) => meta.entryPoint !== undefined && path.endsWith('.js'));
+  if (!entry) throw new Error('esbuild produced no entry script');
+  const [js, { cssBundle: css }] = entry;
+  const url = (path: string): string => `/${relative(staging, resolve(root, path)).split('\\').join('/')}`;
+  const template = readFileSync(join(WEB_SOURCE, 'index.html'), 'utf8');
+  const html = template
+    .replace('<!--styles-->', css ? `<link rel="stylesheet" href="${url(css)}">` : '')
+    .replace('<!--scripts-->', `<script type="module" src="${url(js)}"></script>`);
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(join(staging, 'index.html'), html);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(resolve(outDir, '..'), { recursive: true });
+  renameSync(staging, outDir);
+  return {
+    outDir,
+    files: [
+      { path: 'index.html', bytes: Buffer.byteLength(html) },
+      ...outputs.map(([path, meta]) => ({
+        path: relative(staging, resolve(root, path)).split('\\').join('/'),
+        bytes: meta.bytes,
+      })),
+    ],
+    entry: { js: url(js).replace(/^\//, ''), css: css ? url(css).replace(/^\//, '') : undefined },
+  };
+}
+
+if (import.meta.main) {
+  const started = performance.now();
+  const built = await buildWeb(process.argv[2] ? resolve(process.argv[2]) : WEB_OUT);
+  const total = built.files.reduce((sum, f) => sum + f.bytes, 0);
+  console.log(
+    `dashboard built in ${Math.round(performance.now() - started)} ms: ${built.files.length} files, ${(total / 1024).toFixed(0)} KiB in ${relative(root, built.outDir)}`,
+  );
+}

@@ -3,11 +3,15 @@
 // Pages with heavy libraries (charts, the graph) are split into chunks loaded on first visit.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
 export const WEB_SOURCE = join(root, 'web');
 export const WEB_OUT = join(root, 'dist', 'web');
+
+/** Below this a compressed copy saves less than its headers cost. */
+const MIN_COMPRESS_BYTES = 512;
 
 export interface WebBuild {
   outDir: string;
@@ -51,6 +55,21 @@ export async function buildWeb(outDir: string = WEB_OUT): Promise<WebBuild> {
     .replace('<!--scripts-->', `<script type="module" src="${url(js)}"></script>`);
   mkdirSync(staging, { recursive: true });
   writeFileSync(join(staging, 'index.html'), html);
+  // Compressed once here at the best levels, served as they are (the manager never compresses).
+  for (const file of [join(staging, 'index.html'), ...outputs.map(([path]) => resolve(root, path))]) {
+    const body = readFileSync(file);
+    if (body.length < MIN_COMPRESS_BYTES) continue;
+    writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+    writeFileSync(
+      `${file}.br`,
+      brotliCompressSync(body, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+          [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+        },
+      }),
+    );
+  }
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(resolve(outDir, '..'), { recursive: true });
   renameSync(staging, outDir);

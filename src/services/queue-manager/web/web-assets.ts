@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /** Where `npm run build:web` writes the dashboard (git-ignored); the manager serves it from here. */
 export const DEFAULT_WEB_DIR = resolve(import.meta.dirname, '..', '..', '..', '..', 'dist', 'web');
@@ -15,14 +14,12 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
-/** Below this a compressed copy saves less than its headers cost. */
-const MIN_COMPRESS_BYTES = 512;
-
 /** One file of the built dashboard, held in memory with its compressed copies and validator. */
 export interface WebAsset {
   readonly path: string;
   readonly type: string;
   readonly body: Buffer;
+  /** The build's `.gz` and `.br` siblings (npm run build:web writes them at the best levels). */
   readonly gzip: Buffer | undefined;
   readonly brotli: Buffer | undefined;
   readonly etag: string;
@@ -30,9 +27,12 @@ export interface WebAsset {
   readonly immutable: boolean;
 }
 
+const COMPRESSED = ['.gz', '.br'];
+
 /**
- * The built dashboard, read once at start and compressed once (brotli at its best level: the files
- * are small and served many times), so a request costs a map lookup and a write.
+ * The built dashboard, read once at start with the compressed copies the build wrote beside each file
+ * (compressing at brotli's best level takes seconds: it belongs to the build, not to every start),
+ * so a request costs a map lookup and a write.
  */
 export class WebAssets {
   readonly #byPath = new Map<string, WebAsset>();
@@ -47,22 +47,17 @@ export class WebAssets {
     if (!existsSync(join(dir, 'index.html'))) return undefined;
     const assets = new WebAssets(dir);
     for (const file of walk(dir)) {
+      if (COMPRESSED.includes(extname(file))) continue;
       const path = `/${relative(dir, file).split('\\').join('/')}`;
       const body = readFileSync(file);
-      const compress = body.length >= MIN_COMPRESS_BYTES && extname(file) !== '.png';
+      const sibling = (ext: string): Buffer | undefined =>
+        existsSync(file + ext) ? readFileSync(file + ext) : undefined;
       assets.#byPath.set(path, {
         path,
         type: TYPES[extname(file)] ?? 'application/octet-stream',
         body,
-        gzip: compress ? gzipSync(body, { level: 9 }) : undefined,
-        brotli: compress
-          ? brotliCompressSync(body, {
-              params: {
-                [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
-                [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-              },
-            })
-          : undefined,
+        gzip: sibling('.gz'),
+        brotli: sibling('.br'),
         etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
         immutable: path.startsWith('/assets/'),
       });
@@ -78,7 +73,6 @@ export class WebAssets {
     return [...this.#byPath.keys()];
   }
 }
-
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);

@@ -9,11 +9,13 @@ import type { EventView, JobView } from '../types.ts';
 export function throughputSeries(jobs: readonly JobView[], events: readonly EventView[]) {
   const perJob = new Map<string, { t: number; r: number }[]>();
   for (const e of events) {
-    if (e.records_written === null) continue;
+    // `started` is where a job's count begins: a job that reports once more still gets a rate.
+    const records = e.event === 'started' ? (e.records_written ?? 0) : e.records_written;
+    if (records === null) continue;
     const key = `${e.telemetry_id}#${e.attempt}`;
     let list = perJob.get(key);
     if (!list) perJob.set(key, (list = []));
-    list.push({ t: e.sent_at, r: e.records_written });
+    list.push({ t: e.sent_at, r: records });
   }
   const times = new Set<number>();
   const rates = new Map<string, Map<number, number>>();

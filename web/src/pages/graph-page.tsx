@@ -55,8 +55,13 @@ export function GraphPage({ name }: { name: string }) {
         g.addEdge(String(s), String(t), { color: kind === 0 ? '#9994' : '#99999966', size: 0.5 });
     }
     const renderer = new Sigma(g, box.current, { settings: { renderLabels: false } });
+    // The first frame may be drawn inside the constructor, before any listener: check on the next frame too.
     renderer.once('afterRender', () => setRendered(true));
-    return () => renderer.kill();
+    const frame = requestAnimationFrame(() => setRendered(true));
+    return () => {
+      cancelAnimationFrame(frame);
+      renderer.kill();
+    };
   }, [graph]);
 
   return (

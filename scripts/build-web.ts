@@ -19,6 +19,8 @@ export interface WebBuild {
   files: { path: string; bytes: number }[];
   /** The entry scripts and styles index.html loads. */
   entry: { js: string; css: string | undefined };
+  /** What the first page load fetches: the entry, the chunks it imports statically, its CSS. */
+  initial: string[];
 }
 
 export async function buildWeb(outDir: string = WEB_OUT): Promise<WebBuild> {
@@ -83,6 +85,14 @@ export async function buildWeb(outDir: string = WEB_OUT): Promise<WebBuild> {
       })),
     ],
     entry: { js: url(js).replace(/^\//, ''), css: css ? url(css).replace(/^\//, '') : undefined },
+    initial: [
+      'index.html',
+      ...[
+        js,
+        ...entry[1].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path),
+        ...(css ? [css] : []),
+      ].map((path) => url(path).replace(/^\//, '')),
+    ],
   };
 }
 

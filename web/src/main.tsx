@@ -66,4 +66,7 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// Preact renders beside what is there: drop the "Loading…" placeholder first.
+root.textContent = '';
+render(<App />, root);

@@ -43,8 +43,10 @@ export function GraphPage({ name }: { name: string }) {
     const n = graph.nodes.length;
     graph.nodes.forEach((node, i) =>
       g.addNode(String(i), {
-        x: n > 1 ? (i / (n - 1)) * 2 : 0,
-        y: (node.close - lo) / span,
+        // Coordinates about the size of the box in pixels: sigma 4 sizes nodes and edges in the
+        // coordinates' units here (measured in chromium), so this keeps a size of 3 about 3 px.
+        x: n > 1 ? (i / (n - 1)) * 1000 : 0,
+        y: ((node.close - lo) / span) * 450,
         size: 3,
         color: PALETTE[node.community % PALETTE.length],
         label: `${new Date(node.t).toISOString().slice(0, 16)} · ${node.close} · community ${node.community}`,
@@ -52,7 +54,7 @@ export function GraphPage({ name }: { name: string }) {
     );
     for (const [s, t, , kind] of graph.edges) {
       if (!g.hasEdge(String(s), String(t)))
-        g.addEdge(String(s), String(t), { color: kind === 0 ? '#9994' : '#99999966', size: 0.5 });
+        g.addEdge(String(s), String(t), { color: kind === 0 ? '#888888' : '#bbbbbb', size: 0.6 });
     }
     const renderer = new Sigma(g, box.current, { settings: { renderLabels: false } });
     // The first frame may be drawn inside the constructor, before any listener: check on the next frame too.

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.ts';
 import { MemoryBus } from '../../src/bus/index.ts';
 import { InlineLauncher } from '../../src/launcher/index.ts';
@@ -152,10 +152,7 @@ const SCROLL = `new Promise((resolve) => {
   };
   requestAnimationFrame(step);
 })`;
-async function scrollFrames(
-  target: string,
-  prepare?: (page: import('playwright-core').Page) => Promise<void>,
-) {
+async function scrollFrames(target: string, prepare?: (page: Page) => Promise<void>) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(target);
@@ -174,7 +171,7 @@ async function scrollFrames(
   await context.close();
   return { frames, nextMs };
 }
-const perPage200 = async (page: import('playwright-core').Page) => {
+const perPage200 = async (page: Page) => {
   await page.getByLabel('Per page').selectOption('200');
 };
 const scrolls: number[][] = [];

@@ -62,8 +62,8 @@ const EXAMPLE = JSON.stringify({
 export const upCommand: CliCommand = {
   help: `Usage: streamforge up [--port 8080] [--host 127.0.0.1] [--data-dir ./.streamforge]
 
-The embedded all-in-one: the queue manager and its REST API (Swagger UI at /docs), every job run
-in-process on an in-memory bus, and the state in PGlite (PostgreSQL in WASM) under --data-dir, so
+The embedded all-in-one: the queue manager, its web dashboard (at /) and REST API (Swagger UI at
+/docs), every job run in-process on an in-memory bus, and the state in PGlite (PostgreSQL in WASM) under --data-dir, so
 queues survive a restart. loader-producer and arango-connector are the real workers (the loader
 reads Binance, archive files or a synthetic source; the connector writes collections into the same
 PGlite); the other targets are played by dummy-service until they exist.
@@ -130,6 +130,7 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     const auth = config.token ? ` -H "Authorization: Bearer $QUEUE_MANAGER_TOKEN"` : '';
     console.log(`
 StreamForge is up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${url}
+  dashboard              ${url}/
   API docs (Swagger UI)  ${url}/docs
   state (PGlite)         ${dataDir}
   jobs                   in-process, on an in-memory bus

@@ -4,7 +4,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
 export const WEB_SOURCE = join(root, 'web');
@@ -27,6 +26,8 @@ export async function buildWeb(outDir: string = WEB_OUT): Promise<WebBuild> {
   // Build beside the target and swap, so a running manager never reads a half-written directory.
   const staging = `${outDir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
+  // Loaded here, not at the top: `npm ci --omit=dev` has no esbuild, and prepare must not fail there.
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [join(WEB_SOURCE, 'src', 'main.tsx')],
     outdir: join(staging, 'assets'),
@@ -97,10 +98,21 @@ export async function buildWeb(outDir: string = WEB_OUT): Promise<WebBuild> {
 }
 
 if (import.meta.main) {
+  const args = process.argv.slice(2);
+  // prepare (npm ci/install) passes --if-possible: without dev dependencies there is nothing to build with.
+  const ifPossible = args.includes('--if-possible');
+  const target = args.find((a) => !a.startsWith('--'));
   const started = performance.now();
-  const built = await buildWeb(process.argv[2] ? resolve(process.argv[2]) : WEB_OUT);
-  const total = built.files.reduce((sum, f) => sum + f.bytes, 0);
-  console.log(
-    `dashboard built in ${Math.round(performance.now() - started)} ms: ${built.files.length} files, ${(total / 1024).toFixed(0)} KiB in ${relative(root, built.outDir)}`,
-  );
+  try {
+    const built = await buildWeb(target ? resolve(target) : WEB_OUT);
+    const total = built.files.reduce((sum, f) => sum + f.bytes, 0);
+    console.log(
+      `dashboard built in ${Math.round(performance.now() - started)} ms: ${built.files.length} files, ${(total / 1024).toFixed(0)} KiB in ${relative(root, built.outDir)}`,
+    );
+  } catch (error) {
+    if (!ifPossible || (error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    console.warn(
+      `dashboard not built (${(error as Error).message}); install the dev dependencies and run "npm run build:web"`,
+    );
+  }
 }

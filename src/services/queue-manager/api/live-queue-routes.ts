@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorSchema, ListQuerySchema } from '../request/schema.ts';
 import { EVENT_STREAM_MEDIA_TYPE } from './limits.ts';
 import type { LiveQueue, LiveQueues } from './live-queues.ts';
+import { trackStream } from './open-streams.ts';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -39,7 +40,8 @@ export function liveQueueRoutes(app: FastifyInstance, live: LiveQueues): void {
       const stream: { out?: ServerResponse } = {};
       let open = true;
       const write = (event: string, data: unknown): void => {
-        if (open && stream.out) stream.out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        if (open && stream.out && !stream.out.writableEnded)
+          stream.out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       const unsubscribe = live.subscribe((queue) => (stream.out ? write('queue', queue) : early.push(queue)));
       let page;
@@ -51,12 +53,16 @@ export function liveQueueRoutes(app: FastifyInstance, live: LiveQueues): void {
       }
       reply.hijack();
       const out = (stream.out = reply.raw);
+      trackStream(app, out);
       out.writeHead(200, {
         'content-type': EVENT_STREAM_MEDIA_TYPE,
         'cache-control': 'no-cache',
         connection: 'keep-alive',
       });
-      const heartbeat = setInterval(() => open && out.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const heartbeat = setInterval(
+        () => open && !out.writableEnded && out.write(': keep-alive\n\n'),
+        HEARTBEAT_MS,
+      );
       request.raw.on('close', () => {
         open = false;
         clearInterval(heartbeat);

@@ -16,6 +16,7 @@ import { LiveQueues } from './live-queues.ts';
 import { rejectControlCharacters } from './control-characters.ts';
 import { clientErrorHandler, errorHandler, frameworkErrors, notFoundHandler } from './http-errors.ts';
 import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MAX_BODY_DEPTH, MAX_PATH_PARAM_LENGTH } from './limits.ts';
+import { endStreamsOnClose } from './open-streams.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { validatorCompiler } from './validation.ts';
@@ -54,6 +55,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.addHook('preValidation', rejectControlCharacters);
   // JSON only: a text/plain body was parsed as a string and failed validation with a confusing reason.
   app.removeContentTypeParser('text/plain');
+  endStreamsOnClose(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

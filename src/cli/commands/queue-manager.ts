@@ -20,7 +20,11 @@ import {
   type Env,
   type Logger,
 } from '../../runtime/index.ts';
-import { QueueManager, readQueueManagerConfig } from '../../services/queue-manager/index.ts';
+import {
+  QueueManager,
+  readQueueManagerConfig,
+  tableGraphReader,
+} from '../../services/queue-manager/index.ts';
 import { openStore } from '../../store/index.ts';
 import { parseFlags, type CliCommand } from '../args.ts';
 import { serveUntilSignal, startOrClose } from './serve.ts';
@@ -110,7 +114,8 @@ See docs/queue-manager.md.`,
     // this database (jobs inherit DATABASE_URL).
     const arango = readConnectorOptions(env).arango;
     const collections = arango ? new ArangoSink(arango) : new PostgresSink(sql);
-    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections });
+    const graphs = tableGraphReader(sql);
+    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections, graphs });
     await startOrClose(manager, bus, sql);
     try {
       return await serveUntilSignal(manager, { bus, sql, logger });

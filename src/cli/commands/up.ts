@@ -16,13 +16,15 @@ import { serveUntilSignal, startOrClose } from './serve.ts';
  * or Kubernetes client (bench/startup measures what that saves).
  */
 async function loadEmbedded() {
-  const [manager, recipes, connector] = await Promise.all([
+  const [manager, graphs, recipes, connector] = await Promise.all([
     import('../../services/queue-manager/queue-manager.ts'),
+    import('../../services/queue-manager/graphs/table-graph-reader.ts'),
     import('../../services/job-catalogue.ts'),
     import('../../services/connector/index.ts'),
   ]);
   return {
     QueueManager: manager.QueueManager,
+    tableGraphReader: graphs.tableGraphReader,
     createJobCatalog: recipes.createJobCatalog,
     PostgresSink: connector.PostgresSink,
   };
@@ -92,8 +94,8 @@ function geobotHelp(url: string): string {
 export const upCommand: CliCommand = {
   help: `Usage: streamforge up [--port 8080] [--host 127.0.0.1] [--data-dir ./.streamforge]
 
-The embedded all-in-one: the queue manager and its REST API (Swagger UI at /docs), every job run
-in-process on an in-memory bus, and the state in PGlite (PostgreSQL in WASM) under --data-dir, so
+The embedded all-in-one: the queue manager, its web dashboard (at /) and REST API (Swagger UI at
+/docs), every job run in-process on an in-memory bus, and the state in PGlite (PostgreSQL in WASM) under --data-dir, so
 queues survive a restart. loader-producer and arango-connector are the real workers (the loader
 reads Binance, archive files or a synthetic source; the connector writes collections into the same
 PGlite); the other targets are played by dummy-service until they exist.
@@ -143,7 +145,8 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     // A fresh data directory starts from a saved initdb (see PGliteTemplate), kept beside Node's
     // compile cache in the OS temp directory.
     const opening = PGliteClient.open({ dataDir, templateDir: join(tmpdir(), 'streamforge-cache') });
-    const [sql, { QueueManager, createJobCatalog, PostgresSink }] = await openAndLoad(opening);
+    const [sql, { QueueManager, tableGraphReader, createJobCatalog, PostgresSink }] =
+      await openAndLoad(opening);
     // Records every reader is done with are released as they are committed, and an ended queue's data
     // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
     const bus = new MemoryBus({ releaseConsumed: true });
@@ -156,7 +159,9 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     const launcher = new InlineLauncher({ bus, catalog, logger: jobLogger });
     // GET /collections/{name}: the collections the in-process connectors write into this PGlite.
     const collections = new PostgresSink(sql);
-    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections });
+    // GET /graphs/{name} for the dashboard's graph page (graph-builder's store replaces the table reader).
+    const graphs = tableGraphReader(sql);
+    const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections, graphs });
     await startOrClose(manager, bus, sql);
     const geobot = flags.geobot
       ? await startGeobot({ bus, sql, env, port: geobotPort, host: config.host, logger: jobLogger }).catch(
@@ -173,6 +178,7 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     const auth = config.token ? ` -H "Authorization: Bearer $QUEUE_MANAGER_TOKEN"` : '';
     console.log(`
 StreamForge is up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${url}
+  dashboard              ${url}/
   API docs (Swagger UI)  ${url}/docs
   state (PGlite)         ${dataDir}
   jobs                   in-process, on an in-memory bus

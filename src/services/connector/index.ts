@@ -14,6 +14,7 @@ export {
 export { openSink } from './sinks/open-sink.ts';
 export { PostgresSink, type UpsertMethod, type PostgresSinkOptions } from './sinks/postgres-sink.ts';
 export { ArangoSink } from './sinks/arango-sink.ts';
+export type { CandleQuery, CandleSeries } from './sinks/postgres-candles.ts';
 export { COLLECTION_MIGRATIONS } from './sinks/postgres-sql.ts';
 export type { CollectionSink, CollectionSpec, CollectionStats, CollectionGap } from './sinks/sink.ts';
 

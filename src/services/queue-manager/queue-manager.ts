@@ -7,6 +7,7 @@ import { Health, createMetricsRegistry, portError, type Logger } from '../../run
 import { migrate, type SqlClient } from '../../store/index.ts';
 import type { CollectionReader } from './api/collection-routes.ts';
 import { buildApi } from './api/server.ts';
+import type { GraphReader } from './graphs/table-graph-reader.ts';
 import type { QueueManagerConfig } from './config.ts';
 import { QueueManagerMetrics } from './metrics.ts';
 import { QUEUE_MANAGER_MIGRATIONS } from './migrations.ts';
@@ -33,6 +34,10 @@ export interface QueueManagerOptions {
   logger: Logger;
   /** The collections the connectors write, served at GET /collections/{name}; without it, no such route. */
   collections?: CollectionReader;
+  /** Graph collections, served at GET /graphs/{name} for the dashboard; without it, no such route. */
+  graphs?: GraphReader;
+  /** The built dashboard (default: dist/web, what `npm run build:web` writes). */
+  webDir?: string;
   /** Serve the REST API; default true (tests of the core may skip it). */
   http?: boolean;
   /**
@@ -136,6 +141,9 @@ export class QueueManager {
         token: config.token,
         logger,
         collections: this.#o.collections,
+        store: this.store,
+        graphs: this.#o.graphs,
+        webDir: this.#o.webDir,
       });
       // The CLI checked the port before opening the database; another process may have taken it since.
       await this.#app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {

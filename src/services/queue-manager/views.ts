@@ -11,7 +11,10 @@ export const TOPIC_WRITER = 'loader-producer';
  * a loader's records are only in flight on its topic, and when a job of the queue drains that topic
  * they count there, as stored. (queue-store.ts says the same in SQL for the queue list.)
  */
-export function countsTowardQueue(job: JobRow, jobs: readonly JobRow[]): boolean {
+export function countsTowardQueue(
+  job: Pick<JobRow, 'target' | 'topic'>,
+  jobs: readonly Pick<JobRow, 'target' | 'topic'>[],
+): boolean {
   if (job.target !== TOPIC_WRITER) return true;
   return !jobs.some((other) => other.topic === job.topic && other.target !== TOPIC_WRITER);
 }

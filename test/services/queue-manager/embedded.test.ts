@@ -379,6 +379,7 @@ describe('queue manager, embedded: PGlite + memory bus + inline jobs', () => {
       '/queues/{id}/jobs/{telemetry_id}/retry',
       '/queues/{id}/stop',
       '/queues/{id}/terminate',
+      '/streams/queues',
     ]);
     const body = doc.paths['/queues/start']!.post!.requestBody.content['application/json']!.schema;
     assert.deepEqual(body.required, ['symbol', 'time_range']);

@@ -12,6 +12,7 @@ import {
   type JobView,
   type QueueList,
   type CollectionReader,
+  type GraphReader,
   type QueueManagerConfig,
   type QueueSummary,
   type QueueView,
@@ -108,6 +109,8 @@ export function startManager(options: {
   launcher: JobLauncher;
   catalog: JobCatalog;
   collections?: CollectionReader;
+  graphs?: GraphReader;
+  webDir?: string;
 }): Promise<QueueManager> {
   const manager = new QueueManager({
     ...options,

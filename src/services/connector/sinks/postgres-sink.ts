@@ -1,6 +1,7 @@
 import { recordKey, type MarketRecord } from '../../../protocol/index.ts';
 import { migrate, type SqlClient } from '../../../store/index.ts';
 import { copyRows } from './copy-rows.ts';
+import { collectionCandles, type CandleQuery, type CandleSeries } from './postgres-candles.ts';
 import { collectionStats } from './postgres-stats.ts';
 import {
   COLLECTION_MIGRATIONS,
@@ -123,6 +124,11 @@ export class PostgresSink implements CollectionSink {
 
   stats(collection: string): Promise<CollectionStats> {
     return collectionStats(this.#client, checkCollectionName(collection));
+  }
+
+  /** OHLCV bars for a chart, downsampled in the database (GET /collections/{name}/candles). */
+  candles(collection: string, query: CandleQuery): Promise<CandleSeries> {
+    return collectionCandles(this.#client, checkCollectionName(collection), query);
   }
 
   ping(): Promise<boolean> {

@@ -1,12 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { CollectionStats } from '../../connector/index.ts';
+import type { CandleQuery, CandleSeries, CollectionStats } from '../../connector/index.ts';
 import { ErrorSchema } from '../request/schema.ts';
 
 /** Where the connectors write collections: PostgreSQL/PGlite (the manager's own database) or ArangoDB. */
 export interface CollectionReader {
   /** Rejects with SF_NOT_FOUND for a collection that does not exist. */
   stats(name: string): Promise<CollectionStats>;
+  /** Candles for a chart (GET /collections/{name}/candles); PostgreSQL/PGlite only so far. */
+  candles?(name: string, query: CandleQuery): Promise<CandleSeries>;
 }
 
 export const CollectionParamsSchema = Type.Object({

@@ -4,6 +4,7 @@ import type { HubMessage } from '../queue-events-hub.ts';
 import type { QueueService } from '../queue-service.ts';
 import { isTerminalQueue } from '../rollup.ts';
 import type { EventView } from '../request/schema.ts';
+import { trackStream } from './open-streams.ts';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -25,12 +26,13 @@ export async function streamEvents(
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
+  trackStream(request.server, out);
   let lastId = after;
   let open = true;
   const pending: HubMessage[] = [];
   let replaying = true;
   const write = (event: string, data: unknown, id?: number): void => {
-    if (open)
+    if (open && !out.writableEnded)
       out.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   const end = (): void => {
@@ -67,7 +69,10 @@ export async function streamEvents(
   const unsubscribe = service.hub.subscribe(queueId, (message) =>
     replaying ? pending.push(message) : deliver(message),
   );
-  const heartbeat = setInterval(() => open && out.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(
+    () => open && !out.writableEnded && out.write(': keep-alive\n\n'),
+    HEARTBEAT_MS,
+  );
   request.raw.on('close', end);
   try {
     for (;;) {

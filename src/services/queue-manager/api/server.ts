@@ -4,10 +4,19 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Health, Logger } from '../../../runtime/index.ts';
 import type { QueueService } from '../queue-service.ts';
+import type { GraphReader } from '../graphs/table-graph-reader.ts';
+import type { QueueStore } from '../store/queue-store.ts';
+import { DEFAULT_WEB_DIR, WebAssets } from '../web/web-assets.ts';
+import { dashboardRoutes } from '../web/dashboard-routes.ts';
+import { candleRoutes } from './candle-routes.ts';
 import { collectionRoutes, type CollectionReader } from './collection-routes.ts';
+import { graphRoutes } from './graph-routes.ts';
+import { liveQueueRoutes } from './live-queue-routes.ts';
+import { LiveQueues } from './live-queues.ts';
 import { rejectControlCharacters } from './control-characters.ts';
 import { clientErrorHandler, errorHandler, frameworkErrors, notFoundHandler } from './http-errors.ts';
 import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MAX_BODY_DEPTH, MAX_PATH_PARAM_LENGTH } from './limits.ts';
+import { endStreamsOnClose } from './open-streams.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { validatorCompiler } from './validation.ts';
@@ -20,6 +29,12 @@ export interface ApiOptions {
   logger: Logger;
   /** Serves GET /collections/{name} when given. */
   collections?: CollectionReader;
+  /** For the live queue list (GET /streams/queues): one read of many queues' jobs. */
+  store: QueueStore;
+  /** Serves GET /graphs/{name} when given. */
+  graphs?: GraphReader;
+  /** The built dashboard served at `/` (default: dist/web of this checkout). */
+  webDir?: string;
 }
 
 /** The REST API: queues, health, metrics, the OpenAPI document (/docs/json) and Swagger UI (/docs). */
@@ -40,6 +55,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.addHook('preValidation', rejectControlCharacters);
   // JSON only: a text/plain body was parsed as a string and failed validation with a confusing reason.
   app.removeContentTypeParser('text/plain');
+  endStreamsOnClose(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -50,24 +66,22 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       },
       tags: [
         { name: 'queues', description: 'Queues and their jobs' },
-        { name: 'collections', description: 'Datasets the connectors wrote' },
+        { name: 'collections', description: 'Datasets the connectors and the graph-builder wrote' },
         { name: 'health', description: 'Probes and metrics' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/', { schema: { hide: true } }, (_request, reply) =>
-    reply.send({
-      service: 'streamforge queue manager',
-      docs: '/docs',
-      openapi: '/docs/json',
-      queues: '/queues',
-    }),
-  );
+  dashboardRoutes(app, WebAssets.load(options.webDir ?? DEFAULT_WEB_DIR));
   queueRoutes(app, options.service, options.token);
+  liveQueueRoutes(app, new LiveQueues(options.service, options.store));
   opsRoutes(app, options.health, options.registry);
-  if (options.collections) collectionRoutes(app, options.collections);
+  if (options.collections) {
+    collectionRoutes(app, options.collections);
+    candleRoutes(app, options.collections);
+  }
+  if (options.graphs) graphRoutes(app, options.graphs);
   await app.ready();
   return app;
 }

@@ -1,0 +1,98 @@
+// Shapes of the API's answers that the pages read (the OpenAPI document at /docs/json has them all).
+
+export type QueueStatus = 'pending' | 'running' | 'finished' | 'failed' | 'stopped';
+export const QUEUE_STATUSES: readonly QueueStatus[] = ['pending', 'running', 'finished', 'failed', 'stopped'];
+
+export interface LiveQueue {
+  queue_id: string;
+  status: QueueStatus;
+  symbol: string;
+  time_range: string;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  records_written: number;
+  records_total: number | null;
+  progress: number;
+  jobs_total: number;
+  jobs_by_status: Record<string, number>;
+}
+
+export interface LivePage {
+  items: LiveQueue[];
+  total: number;
+  next_cursor: string | null;
+}
+
+export interface JobView {
+  telemetry_id: string;
+  target: string;
+  type: string;
+  streaming: boolean;
+  job_name: string;
+  topic: string;
+  collection: string;
+  depends_on: string[];
+  status: string;
+  attempt: number;
+  records_written: number;
+  records_total: number | null;
+  progress: number | null;
+  last_event: Record<string, unknown> | null;
+  error: { message: string; code: string | null } | null;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_seconds: number | null;
+}
+
+export interface QueueView extends Omit<LiveQueue, 'records_total' | 'progress' | 'jobs_total'> {
+  jobs: JobView[];
+}
+
+export interface EventView {
+  id: number;
+  telemetry_id: string;
+  attempt: number;
+  event: string;
+  sent_at: number;
+  received_at: string;
+  records_written: number | null;
+  message: string | null;
+  error_message: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface CollectionStats {
+  name: string;
+  kind: 'candle' | 'trade';
+  rows: number;
+  firstTime?: number;
+  lastTime?: number;
+  gaps: { symbol: string; after: number; before: number; missing: number }[];
+  missing: number;
+  gapsKnown: boolean;
+}
+
+export interface CandleSeries {
+  name: string;
+  symbol: string | null;
+  interval: string | null;
+  bucketMs: number;
+  downsampled: boolean;
+  candles: number;
+  bars: { t: number; o: number; h: number; l: number; c: number; v: number; n: number }[];
+}
+
+export interface GraphView {
+  collection: string;
+  symbol: string;
+  interval: string;
+  node_count: number;
+  edge_count: number;
+  truncated: boolean;
+  communities: number;
+  modularity: number;
+  nodes: { t: number; close: number; community: number }[];
+  edges: [number, number, number, number][];
+}

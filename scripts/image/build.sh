@@ -58,6 +58,8 @@ if [[ ! -d "$MODULES/node_modules" ]]; then
   log "node_modules: npm ci --omit=dev, then pruning"
   rm -rf "$MODULES.partial" && mkdir -p "$MODULES.partial"
   cp "$REPO/package.json" "$REPO/package-lock.json" "$MODULES.partial/"
+  # `prepare` builds the dashboard from sources that are not here; the image takes the built dist/web.
+  (cd "$MODULES.partial" && npm pkg delete scripts.prepare)
   [[ -d "$REPO/patches" ]] && cp -r "$REPO/patches" "$MODULES.partial/"
   # postinstall applies patches/ (patch-package is a production dependency).
   (cd "$MODULES.partial" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >&2)
@@ -74,6 +76,9 @@ ln "$ROOTFS" "$CONTEXT/rootfs.tar"
 ln "$NODE_OUT" "$CONTEXT/node"
 cp -al "$MODULES/node_modules" "$CONTEXT/node_modules"
 cp -a "$REPO/package.json" "$REPO/bin" "$REPO/src" "$CONTEXT/app/"
+# The dashboard the manager serves at / (built with the dev dependencies, which the image leaves out).
+(cd "$REPO" && "$NODE" scripts/build-web.ts >&2)
+mkdir -p "$CONTEXT/app/dist" && cp -a "$REPO/dist/web" "$CONTEXT/app/dist/"
 
 previous="$("$BUILDAH" images --quiet --noheading "$NAME:latest" 2>/dev/null || true)"
 log "buildah bud -> $NAME:$VERSION"

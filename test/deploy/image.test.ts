@@ -118,7 +118,7 @@ describe('container image (npm run image:build)', { skip, timeout: 1_800_000 }, 
       const facts = await inContainer(ctr, {}, [
         'sh',
         '-c',
-        'id -u; node --version; ls /opt/streamforge/node_modules; test -w /opt/streamforge/src || echo read-only; test -w . && echo home-writable',
+        'id -u; node --version; ls /opt/streamforge/node_modules; test -w /opt/streamforge/src || echo read-only; test -w . && echo home-writable; test -f /opt/streamforge/dist/web/index.html && echo dashboard-built',
       ]);
       assert.equal(facts.code, 0, facts.output);
       const [uid, nodeVersion, ...rest] = facts.output.trim().split('\n');
@@ -131,6 +131,7 @@ describe('container image (npm run image:build)', { skip, timeout: 1_800_000 }, 
       }
       assert.ok(modules.has('read-only'), 'the app is not writable by the user running it');
       assert.ok(modules.has('home-writable'), 'the working directory (its home) is');
+      assert.ok(modules.has('dashboard-built'), 'the dashboard the manager serves at / is in the image');
     },
   );
 

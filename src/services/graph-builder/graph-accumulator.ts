@@ -15,7 +15,7 @@ class Growable<T extends Float64Array | Float32Array | Uint32Array | Uint8Array>
   reserve(extra: number): T {
     if (this.length + extra > this.#data.length) {
       const next = this.make(Math.max(this.#data.length * 2, this.length + extra));
-      next.set(this.#data.subarray(0, this.length) as never);
+      next.set(this.#data.subarray(0, this.length));
       this.#data = next;
     }
     return this.#data;

@@ -8,3 +8,4 @@ export * from './telemetry.ts';
 export * from './naming.ts';
 export * from './records.ts';
 export * from './canonical-records.ts';
+export * from './graph-metrics.ts';

@@ -2,6 +2,7 @@ import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import pagerankModule from 'graphology-metrics/centrality/pagerank.js';
 import { undirectedDensity } from 'graphology-metrics/graph/density.js';
+import type { GraphSummary } from '../../protocol/index.ts';
 import { EDGE_KIND, nodeCount, type GraphData } from './graph-data.ts';
 
 /**
@@ -19,27 +20,8 @@ export interface GraphMetrics {
   readonly community: Uint32Array;
 }
 
-/** The summary object (JSON in the catalog row, and the realtime metrics message's payload). */
-export interface GraphSummary {
-  nodes: number;
-  edges: number;
-  time_edges: number;
-  similarity_edges: number;
-  /** Undirected: 2E / (N (N − 1)). */
-  density: number;
-  first_open_time: number | null;
-  last_open_time: number | null;
-  components: { count: number; largest: number };
-  degree: { min: number; max: number; mean: number; histogram: [degree: number, nodes: number][] };
-  pagerank: {
-    alpha: number;
-    tolerance: number;
-    min: number;
-    max: number;
-    top: { node: number; open_time: number; score: number }[];
-  };
-  louvain: { seed: number; communities: number; modularity: number; largest: number[] };
-}
+/** The summary object: its schema is the wire protocol's (src/protocol/graph-metrics.ts). */
+export type { GraphSummary };
 
 /**
  * These two are CommonJS modules whose typings declare `export default`: TypeScript (nodenext) expects

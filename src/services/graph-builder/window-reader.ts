@@ -47,7 +47,7 @@ function windowSql(inputs: GraphInputs): string {
     (extract(epoch from c.close_time) * 1000)::float8 as close_ms,
     c.open::float8 as open, c.high::float8 as high, c.low::float8 as low, c.close::float8 as close,
     c.volume::float8 as volume, c.quote_volume::float8 as quote_volume`;
-  const page = `c.symbol = $1 and c.interval = $2 and c.open_time > $3::timestamptz and c.open_time <= $4::timestamptz
+  const page = `c.symbol = $1 and c.interval = $2 and c.open_time > $3::timestamptz and c.close_time < $4::timestamptz
     order by c.open_time limit $5`;
   if (inputs.trades === undefined) {
     return `select ${columns}, c.trades::float8 as trades, c.volume::float8 as trade_volume,
@@ -84,8 +84,8 @@ const toWindow = (r: SqlWindow): WindowRow => ({
 export interface WindowRange {
   /** Windows opening strictly after this (ms); default: from the first. */
   after?: number;
-  /** Windows opening at or before this (ms); default: to the last. */
-  until?: number;
+  /** Only windows closing before this (ms): realtime_graph's "closed and settled"; default: every one. */
+  closedBefore?: number;
   /** Windows per query (keyset pagination on open_time): memory is bounded by it, not by the range. */
   chunk: number;
 }
@@ -100,14 +100,14 @@ export async function* readWindows(
   range: WindowRange,
 ): AsyncIterable<WindowRow[]> {
   const query = windowSql(inputs);
-  const until = new Date(range.until ?? FAR_FUTURE).toISOString();
+  const closedBefore = new Date(range.closedBefore ?? FAR_FUTURE).toISOString();
   let after = range.after ?? FAR_PAST;
   for (;;) {
     const { rows } = await sql.query<SqlWindow>(query, [
       inputs.symbol,
       inputs.interval,
       new Date(after).toISOString(),
-      until,
+      closedBefore,
       range.chunk,
     ]);
     if (rows.length === 0) return;

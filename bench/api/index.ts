@@ -16,7 +16,7 @@ import type {
   LaunchResult,
 } from '../../src/launcher/index.ts';
 import { createLogger } from '../../src/runtime/index.ts';
-import { createJobCatalog } from '../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../src/services/job-catalogue.ts';
 import { QueueManager, readQueueManagerConfig } from '../../src/services/queue-manager/index.ts';
 import { PostgresClient } from '../../src/store/index.ts';
 
@@ -74,7 +74,7 @@ const config = readQueueManagerConfig({
   HOST: '127.0.0.1',
   QUEUE_CACHE_TTL_MS: values['cache-ttl'],
 });
-const catalog = createJobCatalog(config.simulation);
+const catalog = createJobCatalog({ simulation: config.simulation });
 const manager = new QueueManager({
   config,
   sql,

@@ -1,12 +1,6 @@
 import { isStreamForgeError, ErrorCodes } from '../protocol/index.ts';
-import type { CliCommand } from './args.ts';
-
-/** A command as the top-level help lists it; its module is imported only when it runs. */
-interface CommandEntry {
-  name: string;
-  summary: string;
-  load(): Promise<CliCommand>;
-}
+import { JOB_DEFINITIONS } from '../services/job-catalogue.ts';
+import { jobCommandEntries, type CommandEntry } from './job-commands.ts';
 
 // Lazy on purpose: every command pulls in its own dependencies (the queue manager alone brings Fastify,
 // the Kubernetes client and PGlite), and a job process that imported them all spent 0.7 s more CPU
@@ -43,16 +37,7 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'run consumer-service: user events from Kafka into the users table in PostgreSQL',
     load: async () => (await import('./commands/consumer.ts')).consumerCommand,
   },
-  {
-    name: 'loader',
-    summary: 'run loader-producer: Binance REST/WebSocket, archive files or synthetic data → the data topic',
-    load: async () => (await import('./commands/loader.ts')).loaderCommand,
-  },
-  {
-    name: 'connector',
-    summary: 'run arango-connector: drain a data topic into a collection (PostgreSQL, PGlite or ArangoDB)',
-    load: async () => (await import('./commands/connector.ts')).connectorCommand,
-  },
+  ...jobCommandEntries(JOB_DEFINITIONS),
   {
     name: 'collection',
     summary: "show a collection's row count, time coverage and gaps",

@@ -1,5 +1,6 @@
 export type * from './types.ts';
 export * from './job-catalog.ts';
+export * from './job-definition.ts';
 export { jobEnvironment } from './job-env.ts';
 export { jobBaseEnvironment } from './job-base-env.ts';
 export { InlineLauncher, type InlineLauncherOptions } from './inline/inline-launcher.ts';

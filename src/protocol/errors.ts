@@ -53,6 +53,8 @@ export const ErrorCodes = {
   ARCHIVE_INVALID: 'SF_ARCHIVE_INVALID',
   /** A queue request (REST body, path or query) is invalid; the message lists every reason. */
   INVALID_REQUEST: 'SF_INVALID_REQUEST',
+  /** A queue request names an input no job of the queue writes (or several do); HTTP 400 with the reasons. */
+  INPUT_UNRESOLVED: 'SF_INPUT_UNRESOLVED',
   /** A queue, job or other named thing does not exist. */
   NOT_FOUND: 'SF_NOT_FOUND',
   /** The operation does not fit the current state (retry of a running job, stop of a finished queue). */

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { TARGET_TYPES } from '../../src/launcher/job-catalog.ts';
+import { loaderDefinition } from '../../src/services/loader/definition.ts';
 import { CANDLE_INTERVALS } from '../../src/protocol/index.ts';
 import { CLI } from '../services/dummy/dummy-harness.ts';
 
@@ -43,7 +43,7 @@ describe('streamforge (the command index)', () => {
     // Regression: the help listed 1M, which POST /queues/start refuses.
     const help = streamforge(['loader', '--help']).out;
     const listed = /api_candles_<interval> .*\(interval ([^)]*)\)/.exec(help)?.[1]?.split(' ') ?? [];
-    const loaderRules = TARGET_TYPES['loader-producer'];
+    const loaderRules = loaderDefinition.types;
     const accepted = CANDLE_INTERVALS.filter((i) =>
       loaderRules.some((r) => r.pattern.test(`api_candles_${i}`)),
     );

@@ -24,7 +24,7 @@ import { QueueManager, readQueueManagerConfig } from '../../services/queue-manag
 import { openStore } from '../../store/index.ts';
 import { parseFlags, type CliCommand } from '../args.ts';
 import { serveUntilSignal, startOrClose } from './serve.ts';
-import { createJobCatalog } from '../../services/job-recipes/index.ts';
+import { createJobCatalog } from '../../services/job-catalogue.ts';
 import { ArangoSink, PostgresSink, readConnectorOptions } from '../../services/connector/index.ts';
 
 export function createDistributedLauncher(env: Env, catalog: JobCatalog, logger: Logger): JobLauncher {
@@ -101,7 +101,7 @@ See docs/queue-manager.md.`,
       'the distributed queue manager keeps its state in PostgreSQL',
     );
     const logger = createLogger({ service: 'queue-manager', level: readString(env, 'LOG_LEVEL', 'info') });
-    const catalog = createJobCatalog(config.simulation, {}, { env });
+    const catalog = createJobCatalog({ simulation: config.simulation, workers: { env } });
     const launcher = createDistributedLauncher(env, catalog, logger);
     await assertPortFree(config.port, config.host, 'PORT');
     const sql = await openStore({ databaseUrl });

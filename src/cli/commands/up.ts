@@ -17,7 +17,7 @@ import { serveUntilSignal, startOrClose } from './serve.ts';
 async function loadEmbedded() {
   const [manager, recipes, connector] = await Promise.all([
     import('../../services/queue-manager/queue-manager.ts'),
-    import('../../services/job-recipes/index.ts'),
+    import('../../services/job-catalogue.ts'),
     import('../../services/connector/index.ts'),
   ]);
   return {
@@ -110,7 +110,7 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
     const bus = new MemoryBus({ releaseConsumed: true });
     // loader-producer and arango-connector are the real workers (BINANCE_API_URL… from the environment).
-    const catalog = createJobCatalog(config.simulation, {}, { env, store: sql });
+    const catalog = createJobCatalog({ simulation: config.simulation, workers: { env, store: sql } });
     const jobLogger = createLogger({
       service: 'job',
       level: flags['log-level'] === 'debug' ? 'debug' : 'warn',

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
 import { readInteger, readString, type Env } from '../../runtime/index.ts';
-import { TARGETS } from '../job-catalog.ts';
 
 /** How Jobs are shaped. Read once from K8S_* variables (defaults below), frozen. */
 export interface KubernetesJobOptions {
@@ -48,10 +47,13 @@ export function readKubernetesJobOptions(env: Env): KubernetesJobOptions {
     const value = readString(env, name, fallback);
     return value === '-' ? undefined : value;
   };
+  // Any target's image, without a list of targets here: K8S_IMAGE_GRAPH_BUILDER → graph-builder.
   const images: Record<string, string> = {};
-  for (const target of TARGETS) {
-    const image = readString(env, `K8S_IMAGE_${target.replaceAll('-', '_').toUpperCase()}`);
-    if (image !== undefined) images[target] = image;
+  for (const name of Object.keys(env)) {
+    const target = /^K8S_IMAGE_([A-Z0-9_]+)$/.exec(name)?.[1];
+    const image = target === undefined || target === 'PULL_SECRET' ? undefined : readString(env, name);
+    if (target !== undefined && image !== undefined)
+      images[target.toLowerCase().replaceAll('_', '-')] = image;
   }
   const deadline = readInteger(env, 'K8S_ACTIVE_DEADLINE_SECONDS', 0);
   return Object.freeze({

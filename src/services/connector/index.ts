@@ -2,6 +2,7 @@ import { runJobService, type JobHostOptions, type JobOutcome } from '../../runti
 import { createConnectorWork } from './connector-work.ts';
 import type { ConnectorOptions } from './options.ts';
 import type { CollectionSink } from './sinks/sink.ts';
+import { CONNECTOR_TARGET } from './definition.ts';
 
 export * from './options.ts';
 export {
@@ -16,9 +17,7 @@ export { ArangoSink } from './sinks/arango-sink.ts';
 export { COLLECTION_MIGRATIONS } from './sinks/postgres-sql.ts';
 export type { CollectionSink, CollectionSpec, CollectionStats, CollectionGap } from './sinks/sink.ts';
 
-/** The seed's name for the job that stores a topic into a collection (whatever the database). */
-export const CONNECTOR_TARGET = 'arango-connector';
-export const CONNECTOR_HTTP_PORT = 8002;
+export { CONNECTOR_HTTP_PORT, CONNECTOR_TARGET, connectorDefinition } from './definition.ts';
 
 export interface ConnectorServiceOptions extends JobHostOptions {
   options: ConnectorOptions;

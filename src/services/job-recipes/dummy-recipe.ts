@@ -1,5 +1,7 @@
 import { Registry } from 'prom-client';
-import type { JobSpec, SimulationOptions, TypeRule, JobRecipe } from '../../launcher/index.ts';
+import type { JobRecipe, SimulationOptions } from '../../launcher/job-catalog.ts';
+import { ruleOf, type JobDefinition } from '../../launcher/job-definition.ts';
+import type { JobSpec } from '../../launcher/types.ts';
 import { DEFAULT_DUMMY_OPTIONS, type DummyOptions } from '../dummy/options.ts';
 import { DummyMetrics } from '../dummy/dummy-metrics.ts';
 import { createDummyWork } from '../dummy/dummy-work.ts';
@@ -15,18 +17,21 @@ export function simulated(
   });
 }
 
-/** A recipe that runs dummy-service with `--simulate-loading` and the options `options` gives per job. */
+/**
+ * A recipe that plays `definition`'s target with dummy-service `--simulate-loading`, with the options
+ * `options` gives per job.
+ */
 export function dummyRecipe(
-  types: readonly TypeRule[],
+  definition: JobDefinition,
   options: (spec: JobSpec, streaming: boolean) => Partial<DummyOptions>,
 ): JobRecipe {
   const resolve = (spec: JobSpec): DummyOptions => {
-    const streaming = types.some((r) => r.streaming && r.pattern.test(spec.type));
+    const streaming = ruleOf(definition, spec.type)?.streaming ?? false;
     return { ...DEFAULT_DUMMY_OPTIONS, simulateLoading: true, ...options(spec, streaming) };
   };
   return Object.freeze({
+    definition,
     service: 'dummy-service',
-    types,
     work: (spec: JobSpec) => createDummyWork(resolve(spec), new DummyMetrics(new Registry())),
     command: (spec: JobSpec) => dummyArgs(resolve(spec)),
   });

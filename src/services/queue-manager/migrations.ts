@@ -93,4 +93,9 @@ export const QUEUE_MANAGER_MIGRATIONS: readonly Migration[] = [
     id: 'queue-manager-0002-job-retried-at',
     sql: `alter table qm_jobs add column retried_at timestamptz`,
   },
+  {
+    // What each input name of the request resolved to: [{field, name, resolved_collection, from_job}].
+    id: 'queue-manager-0003-job-inputs',
+    sql: `alter table qm_jobs add column inputs jsonb not null default '[]'`,
+  },
 ];

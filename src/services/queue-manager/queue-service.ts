@@ -1,6 +1,11 @@
 import type { Bus } from '../../bus/index.ts';
 import { ErrorCodes, StreamForgeError, errorMessage } from '../../protocol/index.ts';
-import type { JobCatalog, JobLauncher } from '../../launcher/index.ts';
+import {
+  definitionsOf,
+  type JobCatalog,
+  type JobDefinition,
+  type JobLauncher,
+} from '../../launcher/index.ts';
 import type { Logger } from '../../runtime/index.ts';
 import type { QueueManagerConfig } from './config.ts';
 import { QueueCache } from './queue-cache.ts';
@@ -42,6 +47,11 @@ export class QueueService {
   readonly cache: QueueCache<QueueView>;
   readonly hub = new QueueEventsHub();
 
+  /** The job definitions of the catalogue: the API schema lists their targets and request fields. */
+  get definitions(): JobDefinition[] {
+    return definitionsOf(this.#o.catalog);
+  }
+
   constructor(options: QueueServiceOptions) {
     this.#o = options;
     this.cache = new QueueCache(options.config.cacheTtlMs);
@@ -62,7 +72,7 @@ export class QueueService {
       symbol: view.symbol,
       time_range: view.time_range,
       jobs: view.jobs.map(
-        ({ telemetry_id, target, type, streaming, job_name, topic, collection, depends_on, status }) => ({
+        ({
           telemetry_id,
           target,
           type,
@@ -71,6 +81,18 @@ export class QueueService {
           topic,
           collection,
           depends_on,
+          inputs,
+          status,
+        }) => ({
+          telemetry_id,
+          target,
+          type,
+          streaming,
+          job_name,
+          topic,
+          collection,
+          depends_on,
+          inputs,
           status,
         }),
       ),

@@ -27,6 +27,7 @@ export function jobView(j: JobRow): JobView {
     topic: j.topic,
     collection: j.collection,
     depends_on: j.depends_on,
+    inputs: j.inputs,
     status: j.status,
     attempt: j.attempt,
     records_written: j.records_written,

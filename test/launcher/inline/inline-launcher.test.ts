@@ -5,7 +5,7 @@ import { InlineLauncher, type JobExit } from '../../../src/launcher/index.ts';
 import { createLogger } from '../../../src/runtime/index.ts';
 import { waitFor } from '../../support/wait.ts';
 import { collect, testSpec, topicsOn } from '../support.ts';
-import { createJobCatalog } from '../../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
 
 describe('inline launcher: jobs as in-process tasks on a shared bus', () => {
   const bus = new MemoryBus();
@@ -17,7 +17,9 @@ describe('inline launcher: jobs as in-process tasks on a shared bus', () => {
   before(async () => {
     topics = await topicsOn(bus, 'inline');
     events = await bus.subscribe({ topics: [topics.events], from: 'earliest' });
-    const catalog = createJobCatalog({ loadingIntervalSeconds: 0.05, jobSeconds: 0.3, recordsPerTick: 10 });
+    const catalog = createJobCatalog({
+      simulation: { loadingIntervalSeconds: 0.05, jobSeconds: 0.3, recordsPerTick: 10 },
+    });
     launcher = new InlineLauncher({
       bus,
       catalog,

@@ -13,7 +13,7 @@ import { createLogger } from '../../../src/runtime/index.ts';
 import { jobNameFor } from '../../../src/services/queue-manager/request/plan.ts';
 import { waitFor } from '../../support/wait.ts';
 import { FakeKubeApiServer } from './fake-kube-apiserver.ts';
-import { createJobCatalog } from '../../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
 
 const NS = 'stf';
 const logger = createLogger({ service: 'test', level: 'silent' });

@@ -8,7 +8,7 @@ import { ProcessLauncher, type JobExit } from '../../../src/launcher/index.ts';
 import { kafkaSkipReason, testKafka } from '../../support/kafka.ts';
 import { waitFor } from '../../support/wait.ts';
 import { collect, testSpec, topicsOn } from '../support.ts';
-import { createJobCatalog } from '../../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
 
 describe('process launcher: one child process per job', { skip: kafkaSkipReason }, () => {
   const logDir = mkdtempSync(join(tmpdir(), 'sf-process-launcher-'));
@@ -24,7 +24,9 @@ describe('process launcher: one child process per job', { skip: kafkaSkipReason 
     bus = new KafkaBus(kafka.options);
     topics = await topicsOn(bus, 'process-launcher');
     events = await bus.subscribe({ topics: [topics.events], from: 'earliest' });
-    const catalog = createJobCatalog({ loadingIntervalSeconds: 0.2, jobSeconds: 1, recordsPerTick: 5 });
+    const catalog = createJobCatalog({
+      simulation: { loadingIntervalSeconds: 0.2, jobSeconds: 1, recordsPerTick: 5 },
+    });
     // The manager's environment also holds its API token and unrelated secrets: they must not reach jobs.
     const managerEnv = {
       PATH: process.env.PATH,

@@ -8,7 +8,7 @@ import type { CandleRecord } from '../../../src/protocol/index.ts';
 import { CANDLES_T0 as T0, testCandle } from '../../support/candles.ts';
 import { createLogger } from '../../../src/runtime/index.ts';
 import { PostgresSink } from '../../../src/services/connector/index.ts';
-import { createJobCatalog } from '../../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
 import type { QueueManager } from '../../../src/services/queue-manager/index.ts';
 import type { PostgresClient } from '../../../src/store/index.ts';
 import { api, startManager, testConfig, testSchema } from './harness.ts';
@@ -34,7 +34,7 @@ describe('GET /collections/{name} (PostgreSQL)', () => {
       [...Array.from({ length: 30 }, (_, m) => m)].filter((m) => m < 10 || m > 12).map(candle),
     );
     const config = testConfig();
-    const catalog = createJobCatalog(config.simulation);
+    const catalog = createJobCatalog({ simulation: config.simulation });
     bus = new MemoryBus();
     const logger = createLogger({ service: 'job', level: 'silent' });
     const launcher = new InlineLauncher({ bus, catalog, logger });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { MemoryBus } from '../../../src/bus/index.ts';
 import { InlineLauncher } from '../../../src/launcher/index.ts';
 import { createLogger } from '../../../src/runtime/index.ts';
-import { createJobCatalog } from '../../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
 import type { QueueManager } from '../../../src/services/queue-manager/index.ts';
 import { PGliteClient } from '../../../src/store/index.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -32,7 +32,7 @@ describe('queue manager, embedded: data topics of ended queues are released', ()
 
   before(async () => {
     sql = await PGliteClient.open();
-    const catalog = createJobCatalog(config.simulation, {}, { env: {}, store: sql });
+    const catalog = createJobCatalog({ simulation: config.simulation, workers: { env: {}, store: sql } });
     const launcher = new InlineLauncher({
       bus,
       catalog,

@@ -12,7 +12,7 @@ import { PGliteClient } from '../../../src/store/index.ts';
 import { waitFor } from '../../support/wait.ts';
 import { FakeKubeApiServer } from '../../launcher/kubernetes/fake-kube-apiserver.ts';
 import { api, startManager, testConfig, type Answer } from './harness.ts';
-import { createJobCatalog } from '../../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
 
 const NS = 'stf';
 type Job = Answer['jobs'][number];
@@ -21,7 +21,7 @@ describe('queue manager with the Kubernetes launcher', () => {
   const fake = new FakeKubeApiServer();
   const bus = new MemoryBus();
   const config = testConfig({ HEARTBEAT_TIMEOUT_SECONDS: '600' });
-  const catalog = createJobCatalog(config.simulation);
+  const catalog = createJobCatalog({ simulation: config.simulation });
   let server: string;
   let sql: PGliteClient;
   let manager: QueueManager;

@@ -4,7 +4,7 @@ import { ErrorCodes, StreamForgeError } from '../../../src/protocol/index.ts';
 import { planQueue, type StartQueue } from '../../../src/services/queue-manager/index.ts';
 import { rollUp } from '../../../src/services/queue-manager/rollup.ts';
 import { SEED_HISTORICAL, SEED_REALTIME } from './harness.ts';
-import { createJobCatalog } from '../../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
 
 const catalog = createJobCatalog();
 
@@ -162,5 +162,127 @@ describe('queue status roll-up', () => {
     assert.equal(rollUp([job('a', 'failed'), job('b', 'running')]), 'running', 'running until nothing moves');
     assert.equal(rollUp([job('a', 'stopped'), job('b', 'terminated'), job('c', 'finished')]), 'stopped');
     assert.equal(rollUp([job('a', 'stopping')]), 'running');
+  });
+});
+
+describe('named inputs: each name resolves to the job of the queue that writes that kind', () => {
+  const unresolved = (body: unknown): string[] => {
+    try {
+      planQueue(body as StartQueue, catalog);
+    } catch (error) {
+      assert.ok(error instanceof StreamForgeError);
+      assert.equal(error.code, ErrorCodes.INPUT_UNRESOLVED);
+      return (error as StreamForgeError & { reasons: string[] }).reasons;
+    }
+    assert.fail('the payload was accepted');
+  };
+
+  it("resolves seed 004's names to the connectors' and the graph builder's collections", () => {
+    const plan = planQueue(SEED_HISTORICAL, catalog);
+    const [, , candles, trades, graph, train] = plan.jobs;
+    assert.deepEqual(graph!.inputs, [
+      {
+        field: 'collection_inputs',
+        name: 'btc_candles_5m_2024_06',
+        resolved_collection: 'btcusdt_api_candles_5m_2024_06_01',
+        from_job: candles!.telemetryId,
+      },
+      {
+        field: 'collection_inputs',
+        name: 'btc_trades_2024_06',
+        resolved_collection: 'btcusdt_api_trades_2024_06_01',
+        from_job: trades!.telemetryId,
+      },
+    ]);
+    assert.deepEqual(train!.inputs, [
+      {
+        field: 'graph_collection',
+        name: 'btc_graph_2024_06',
+        resolved_collection: 'btc_graph_2024_06',
+        from_job: graph!.telemetryId,
+      },
+    ]);
+    assert.deepEqual(candles!.inputs, [], 'a connector names no inputs');
+  });
+
+  it('tells live from historical data by the word ws, and names a visualizer after its source', () => {
+    const plan = planQueue(
+      {
+        ...SEED_REALTIME,
+        // Both sources in one queue: the names must say which one they mean.
+        microservices: [
+          ...SEED_REALTIME.microservices,
+          { target: 'arango-connector', type: 'api_candles_1m' },
+        ],
+      },
+      catalog,
+    );
+    const byType = (target: string, type: string) =>
+      plan.jobs.find((j) => j.target === target && j.type === type)!;
+    const graph = byType('graph-builder', 'realtime_graph');
+    assert.deepEqual(
+      graph.inputs.map((i) => [i.resolved_collection, i.from_job]),
+      [
+        ['btcusdt_ws_candles_1m_2024_08_01', byType('arango-connector', 'ws_candles_1m').telemetryId],
+        ['btcusdt_ws_trades_2024_08_01', byType('arango-connector', 'ws_trades').telemetryId],
+      ],
+    );
+    const visualizer = byType('visualizer', 'graph_metrics_stream');
+    assert.equal(visualizer.inputs[0]!.from_job, graph.telemetryId);
+    assert.equal(visualizer.collection, 'btc_graph_rt_2024_08_01');
+  });
+
+  it('takes a graph no job of the queue writes as an existing collection, and then waits for nothing', () => {
+    const plan = planQueue(
+      {
+        symbol: 'BTCUSDT',
+        time_range: '2024-06-01:2024-06-30',
+        requests: [{ target: 'gnn-trainer', type: 'gnn_train', graph_collection: 'btc_graph_2024_05' }],
+      },
+      catalog,
+    );
+    assert.deepEqual(plan.jobs[0]!.inputs, [
+      {
+        field: 'graph_collection',
+        name: 'btc_graph_2024_05',
+        resolved_collection: 'btc_graph_2024_05',
+        from_job: null,
+      },
+    ]);
+    assert.deepEqual(plan.jobs[0]!.dependsOn, []);
+  });
+
+  it('rejects a name that resolves to nothing, to several writers, or says no kind: SF_INPUT_UNRESOLVED', () => {
+    const graph = (inputs: string[]) => ({
+      target: 'graph-builder',
+      type: 'gnn_graph',
+      collection_inputs: inputs,
+    });
+    assert.deepEqual(
+      unresolved({
+        symbol: 'BTCUSDT',
+        time_range: '2024-06-01:2024-06-30',
+        requests: [
+          { target: 'arango-connector', type: 'api_candles_5m' },
+          { target: 'arango-connector', type: 'api_candles_1h' },
+          graph(['btc_candles_15m_2024_06', 'btc_trades_2024_06', 'btc_candles_2024_06', 'btc_ohlc_2024_06']),
+        ],
+      }),
+      [
+        'requests[2].collection_inputs "btc_candles_15m_2024_06" resolves to nothing: no job of the queue writes 15m candles',
+        'requests[2].collection_inputs "btc_trades_2024_06" resolves to nothing: no job of the queue writes trades',
+        'requests[2].collection_inputs "btc_candles_2024_06" is ambiguous: requests[0] (arango-connector api_candles_5m) and requests[1] (arango-connector api_candles_1h) all write candles; give the exact collection name',
+        'requests[2].collection_inputs "btc_ohlc_2024_06" names no kind of market data: a name says "candles" or "trades" (and may say an interval and a source, e.g. btc_candles_5m_2024_06, btc_ws_trades_2024_08_01), or is exactly a collection a job of the queue writes',
+      ],
+    );
+    // A loader writes a topic, not candles a graph can read: only the connectors count.
+    assert.equal(
+      unresolved({
+        symbol: 'BTCUSDT',
+        time_range: '2024-06-01:2024-06-30',
+        requests: [{ target: 'loader-producer', type: 'api_candles_5m' }, graph(['btc_candles_5m_2024_06'])],
+      }).length,
+      1,
+    );
   });
 });

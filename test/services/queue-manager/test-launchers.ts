@@ -1,7 +1,6 @@
 import type { Bus } from '../../../src/bus/index.ts';
 import {
   InlineLauncher,
-  TARGET_TYPES,
   type JobCatalog,
   type JobExit,
   type JobHandle,
@@ -12,20 +11,25 @@ import {
   type SimulationOptions,
 } from '../../../src/launcher/index.ts';
 import { TelemetryPublisher, createLogger } from '../../../src/runtime/index.ts';
-import { createJobCatalog, dummyRecipe } from '../../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
+import { dummyRecipe } from '../../../src/services/job-recipes/dummy-recipe.ts';
+import { loaderDefinition } from '../../../src/services/loader/definition.ts';
 
 /**
  * The default catalogue, except that a loader-producer request with `fail_first: true` fails its first
  * attempt after 0.3 s (dummy-service --fail-after) and succeeds on a retry.
  */
 export function failFirstCatalog(simulation: SimulationOptions): JobCatalog {
-  return createJobCatalog(simulation, {
-    'loader-producer': dummyRecipe(TARGET_TYPES['loader-producer'], (spec, streaming) => ({
-      loadingIntervalSeconds: simulation.loadingIntervalSeconds,
-      recordsPerTick: simulation.recordsPerTick,
-      exitAfterSeconds: streaming ? undefined : simulation.jobSeconds,
-      failAfterSeconds: spec.params.fail_first === true && spec.attempt === 1 ? 0.3 : undefined,
-    })),
+  return createJobCatalog({
+    simulation,
+    overrides: {
+      'loader-producer': dummyRecipe(loaderDefinition, (spec, streaming) => ({
+        loadingIntervalSeconds: simulation.loadingIntervalSeconds,
+        recordsPerTick: simulation.recordsPerTick,
+        exitAfterSeconds: streaming ? undefined : simulation.jobSeconds,
+        failAfterSeconds: spec.params.fail_first === true && spec.attempt === 1 ? 0.3 : undefined,
+      })),
+    },
   });
 }
 

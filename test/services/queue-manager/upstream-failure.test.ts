@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { KafkaBus } from '../../../src/bus/index.ts';
 import { InlineLauncher } from '../../../src/launcher/index.ts';
 import { createLogger } from '../../../src/runtime/index.ts';
-import { createJobCatalog } from '../../../src/services/job-recipes/index.ts';
+import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
 import type { QueueManager } from '../../../src/services/queue-manager/index.ts';
 import type { PostgresClient } from '../../../src/store/index.ts';
 import { BinancePeer } from '../../support/binance-peer/binance-peer.ts';
@@ -56,10 +56,9 @@ describe('queue manager: a queue whose loaders fail still ends', { skip: kafkaSk
     sql = await schema.open();
     bus = new KafkaBus(testKafka().options);
     peer = await new BinancePeer({ tradesPerMinute: 1 }).start();
-    const catalog = createJobCatalog(
-      config.simulation,
-      {},
-      {
+    const catalog = createJobCatalog({
+      simulation: config.simulation,
+      workers: {
         env: {
           BINANCE_API_URL: peer.apiUrl,
           // The connectors write tables in this file's schema, dropped at the end.
@@ -67,7 +66,7 @@ describe('queue manager: a queue whose loaders fail still ends', { skip: kafkaSk
           LOADING_INTERVAL_SECONDS: '0.5',
         },
       },
-    );
+    });
     const launcher = new InlineLauncher({
       bus,
       catalog,

@@ -8,6 +8,7 @@ import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MAX_PATH_PARAM_LENGTH } from './limits
 /** The HTTP status of each code the API answers with; any other code is a 500. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCodes.INVALID_REQUEST]: 400,
+  [ErrorCodes.INPUT_UNRESOLVED]: 400,
   [ErrorCodes.UNAUTHORIZED]: 401,
   [ErrorCodes.NOT_FOUND]: 404,
   [ErrorCodes.CONFLICT]: 409,

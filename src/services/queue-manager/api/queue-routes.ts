@@ -10,7 +10,8 @@ import {
   QueueListSchema,
   QueueParamsSchema,
   QueueViewSchema,
-  StartQueueSchema,
+  startQueueSchema,
+  type StartQueue,
   StartedQueueSchema,
 } from '../request/schema.ts';
 import type { QueueService } from '../queue-service.ts';
@@ -56,7 +57,9 @@ export function queueRoutes(app: FastifyInstance, service: QueueService, token: 
   const auth = bearerAuth(token);
   const security = token === undefined ? {} : { security: [{ bearer: [] }] };
 
-  app.post<{ Body: Static<typeof StartQueueSchema> }>(
+  // The targets and their request fields come from the job definitions the manager runs with.
+  const StartQueueSchema = startQueueSchema(service.definitions);
+  app.post<{ Body: StartQueue }>(
     '/queues/start',
     {
       onRequest: auth,
@@ -64,7 +67,7 @@ export function queueRoutes(app: FastifyInstance, service: QueueService, token: 
         tags: ['queues'],
         summary: 'Start a queue of jobs',
         description:
-          'Takes seed 004 payloads verbatim ("microservices" is an alias of "requests"). Answers with the queue_id and, per job, its telemetry_id, Kubernetes Job name, data topic and collection.',
+          'Takes seed 004 payloads verbatim ("microservices" is an alias of "requests"). Answers with the queue_id and, per job, its telemetry_id, Kubernetes Job name, data topic, collection and what its named inputs resolved to. An input no job of the queue writes is a 400 SF_INPUT_UNRESOLVED naming it.',
         body: StartQueueSchema,
         response: { 201: StartedQueueSchema, ...errors, ...mutating },
         ...security,

@@ -8,9 +8,10 @@ import {
   queueId as makeQueueId,
   telemetryId as makeTelemetryId,
 } from '../../../protocol/index.ts';
-import { typeRule, type JobCatalog } from '../../../launcher/job-catalog.ts';
+import { definitionsOf, ruleOf, type JobCatalog, type JobDefinition } from '../../../launcher/index.ts';
 import { dependencies } from './dependencies.ts';
-import type { JobRequest, StartQueue } from './schema.ts';
+import { resolveInputs, namesOf } from './inputs.ts';
+import type { JobRequest, ResolvedInput, StartQueue } from './schema.ts';
 
 /** One job of a planned queue, with every name it will carry. */
 export interface PlannedJob {
@@ -23,6 +24,8 @@ export interface PlannedJob {
   topic: string;
   collection: string;
   params: Record<string, unknown>;
+  /** What each input name of the request resolved to; the job's environment carries the collections. */
+  inputs: ResolvedInput[];
   dependsOn: string[];
 }
 
@@ -45,6 +48,7 @@ export function jobNameFor(target: string, symbol: string, telemetryId: string, 
  * queue and its jobs. Throws SF_INVALID_REQUEST listing every reason at once.
  */
 export function planQueue(body: StartQueue, catalog: JobCatalog): PlannedQueue {
+  const definitions = new Map(definitionsOf(catalog).map((d) => [d.target, d]));
   const reasons: string[] = [];
   const field = body.requests !== undefined ? 'requests' : 'microservices';
   const requests = body.requests ?? body.microservices;
@@ -60,21 +64,23 @@ export function planQueue(body: StartQueue, catalog: JobCatalog): PlannedQueue {
     reasons.push((error as Error).message);
   }
   const symbol = body.symbol.toUpperCase();
-  const jobs: PlannedJob[] = [];
+  const jobs: (PlannedJob & { definition: JobDefinition })[] = [];
   const queue = start && requests?.[0] ? makeQueueId(symbol, requests[0].type, start) : '';
   const seen = new Map<string, number>();
-  (requests ?? []).forEach((request, position) => {
+  (requests ?? []).forEach((request: JobRequest, position) => {
     const where = `${field}[${position}]`;
-    const streaming = checkType(request, where, catalog, reasons);
+    const definition = definitions.get(request.target);
+    const streaming = checkType(request, where, definition, [...definitions.keys()], reasons);
     const pair = `${request.target} ${request.type}`;
     const first = seen.get(pair);
     if (first !== undefined)
       reasons.push(`${where} repeats ${pair} of ${field}[${first}]: one job per target and type`);
     seen.set(pair, position);
-    if (streaming === undefined || !queue) return;
+    if (streaming === undefined || !definition || !queue) return;
     const { target, type, ...params } = request;
     const telemetryId = makeTelemetryId(target);
     jobs.push({
+      definition,
       position,
       telemetryId,
       target,
@@ -82,13 +88,30 @@ export function planQueue(body: StartQueue, catalog: JobCatalog): PlannedQueue {
       streaming,
       jobName: jobNameFor(target, symbol, telemetryId, 1),
       topic: dataTopic(queue, type),
-      collection: collectionOf(request, symbol, start),
+      collection: outputOf(definition, params) ?? collectionName(symbol, type, start),
       params,
+      inputs: [],
       dependsOn: [],
     });
   });
   if (reasons.length === 0) {
-    const deps = dependencies(jobs);
+    const nodes = jobs.map((job) => ({
+      telemetryId: job.telemetryId,
+      type: job.type,
+      label: `${field}[${job.position}] (${job.target} ${job.type})`,
+      definition: job.definition,
+      params: job.params,
+      output: job.definition.output ? job.collection : undefined,
+    }));
+    const unresolved: string[] = [];
+    nodes.forEach((node, i) => {
+      const job = jobs[i]!;
+      job.inputs = resolveInputs(node, nodes, `${field}[${job.position}]`, unresolved);
+      // A job that writes nothing is named after what it reads (a visualizer's source).
+      if (!job.definition.output && job.inputs[0]) job.collection = job.inputs[0].resolved_collection;
+    });
+    if (unresolved.length > 0) throw invalidRequest(unresolved, ErrorCodes.INPUT_UNRESOLVED);
+    const deps = dependencies(jobs.map((job) => ({ ...job, upstream: job.definition.upstream })));
     for (const job of jobs) {
       job.dependsOn = deps.get(job.telemetryId) ?? [];
       for (const dep of job.dependsOn.map((id) => jobs.find((j) => j.telemetryId === id)!)) {
@@ -101,26 +124,30 @@ export function planQueue(body: StartQueue, catalog: JobCatalog): PlannedQueue {
     }
   }
   if (reasons.length > 0) throw invalidRequest(reasons);
-  return { queueId: queue, symbol, timeRange: body.time_range, jobs, request: body };
+  return {
+    queueId: queue,
+    symbol,
+    timeRange: body.time_range,
+    jobs: jobs.map(({ definition: _definition, ...job }) => job),
+    request: body,
+  };
 }
 
 /** The request's streaming flag, or undefined (with a reason) when its type is not one of its target's. */
 function checkType(
   request: JobRequest,
   where: string,
-  catalog: JobCatalog,
+  definition: JobDefinition | undefined,
+  targets: readonly string[],
   reasons: string[],
 ): boolean | undefined {
-  const recipe = catalog.get(request.target);
-  if (!recipe) {
-    reasons.push(
-      `${where}.target "${request.target}" is unknown: expected one of ${[...catalog.keys()].join(', ')}`,
-    );
+  if (!definition) {
+    reasons.push(`${where}.target "${request.target}" is unknown: expected one of ${targets.join(', ')}`);
     return undefined;
   }
-  const rule = typeRule(recipe, request.type);
+  const rule = ruleOf(definition, request.type);
   if (!rule) {
-    const examples = recipe.types.map((r) => r.example).join(', ');
+    const examples = definition.types.map((r) => r.example).join(', ');
     reasons.push(
       `${where}.type "${request.type}" is not a type of ${request.target}: expected one like ${examples}`,
     );
@@ -137,22 +164,18 @@ function checkType(
   return rule.streaming;
 }
 
-/** The collection a job writes (or, for a visualizer, reads): named by the request, else by the naming rule. */
-function collectionOf(request: JobRequest, symbol: string, start: string): string {
-  const named =
-    request.target === 'graph-builder'
-      ? request.collection_output
-      : request.target === 'gnn-trainer'
-        ? request.model_output
-        : request.target === 'visualizer'
-          ? request.source
-          : undefined;
-  return named ?? collectionName(symbol, request.type, start);
+/** The collection the request names in its definition's output field, if it names one. */
+function outputOf(definition: JobDefinition, params: Readonly<Record<string, unknown>>): string | undefined {
+  const field = definition.output?.field;
+  return field === undefined ? undefined : namesOf(params[field])[0];
 }
 
-export function invalidRequest(reasons: string[]): StreamForgeError {
+export function invalidRequest(
+  reasons: string[],
+  code: typeof ErrorCodes.INVALID_REQUEST | typeof ErrorCodes.INPUT_UNRESOLVED = ErrorCodes.INVALID_REQUEST,
+): StreamForgeError {
   const error = new StreamForgeError(
-    ErrorCodes.INVALID_REQUEST,
+    code,
     reasons.length === 1 ? reasons[0]! : `${reasons.length} problems: ${reasons.join('; ')}`,
   );
   (error as StreamForgeError & { reasons: string[] }).reasons = reasons;

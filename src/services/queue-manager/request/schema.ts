@@ -1,5 +1,6 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TARGETS } from '../../../launcher/job-catalog.ts';
+import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
+import type { JobDefinition } from '../../../launcher/index.ts';
+import { durationField } from '../../../protocol/index.ts';
 import { MAX_QUEUE_ID_LENGTH, MAX_TELEMETRY_ID_LENGTH } from '../api/limits.ts';
 
 /**
@@ -22,67 +23,84 @@ function stringEnum<const T extends readonly string[]>(values: T, description?: 
   });
 }
 
-const COLLECTION = { minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*$' };
-const DURATION = { pattern: '^[0-9]+[smhdw]$', examples: ['5m'] };
+/** The fields of every request, whatever its target. */
+const BASE_FIELDS = {
+  type: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description:
+      'data type: api_candles_<interval>, api_trades, ws_candles_<interval>, ws_trades, gnn_graph, …',
+    examples: ['api_candles_5m'],
+  }),
+  interval: Type.Optional(durationField('candle interval; must match the type')),
+};
+const REQUEST_OPTIONS = {
+  additionalProperties: true,
+  description: 'one job; other fields reach the job as UPPER_SNAKE environment variables',
+};
+const REQUESTS = { minItems: 1, maxItems: 50 };
 
-export const JobRequestSchema = Type.Object(
-  {
-    target: Type.String({ enum: [...TARGETS], description: 'which worker runs the job' }),
-    type: Type.String({
-      minLength: 1,
-      maxLength: 64,
-      description:
-        'data type: api_candles_<interval>, api_trades, ws_candles_<interval>, ws_trades, gnn_graph, …',
-      examples: ['api_candles_5m'],
-    }),
-    interval: Type.Optional(
-      Type.String({ ...DURATION, description: 'candle interval; must match the type' }),
-    ),
-    collection_inputs: Type.Optional(
-      Type.Array(Type.String(COLLECTION), {
-        maxItems: 50,
-        description: 'graph-builder: collections it reads',
+const START_FIELDS = {
+  symbol: Type.String({
+    pattern: '^[A-Za-z0-9]{1,40}$',
+    description: 'e.g. BTCUSDT',
+    examples: ['BTCUSDT'],
+  }),
+  time_range: Type.String({
+    pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}:[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+    description: 'UTC days, both ends inclusive: YYYY-MM-DD:YYYY-MM-DD',
+    examples: ['2024-06-01:2024-06-30'],
+  }),
+};
+
+/** A job request as the code sees it; the fields of its target's definition are in its rest. */
+export interface JobRequest {
+  target: string;
+  type: string;
+  interval?: string | undefined;
+  [field: string]: unknown;
+}
+
+/**
+ * The body of POST /queues/start for the targets `definitions` describe: each definition's request
+ * fields join the schema (the first definition declaring a field gives its schema), so the OpenAPI
+ * document lists every target and field there is.
+ */
+export function startQueueSchema(
+  definitions: readonly Pick<JobDefinition, 'target' | 'summary' | 'fields'>[],
+) {
+  const fields: TProperties = {};
+  for (const definition of definitions)
+    for (const [name, schema] of Object.entries(definition.fields)) fields[name] ??= schema;
+  const request = Type.Object(
+    {
+      target: Type.String({
+        enum: definitions.map((d) => d.target),
+        description: `which worker runs the job: ${definitions.map((d) => `${d.target} ${d.summary}`).join('; ')}`,
       }),
-    ),
-    collection_output: Type.Optional(
-      Type.String({ ...COLLECTION, description: 'graph-builder: collection it writes' }),
-    ),
-    graph_collection: Type.Optional(
-      Type.String({ ...COLLECTION, description: 'gnn-trainer: graph it reads' }),
-    ),
-    model_output: Type.Optional(Type.String({ ...COLLECTION, description: 'gnn-trainer: model it writes' })),
-    inference_interval: Type.Optional(
-      Type.String({ ...DURATION, description: 'realtime_gnn_infer: period' }),
-    ),
-    source: Type.Optional(Type.String({ ...COLLECTION, description: 'visualizer: collection it reads' })),
-  },
-  {
-    additionalProperties: true,
-    description: 'one job; other fields reach the job as UPPER_SNAKE environment variables',
-  },
-);
-export type JobRequest = Static<typeof JobRequestSchema>;
+      ...BASE_FIELDS,
+      ...fields,
+    },
+    REQUEST_OPTIONS,
+  );
+  const requests = Type.Array(request, REQUESTS);
+  return Type.Object(
+    {
+      ...START_FIELDS,
+      requests: Type.Optional(requests),
+      microservices: Type.Optional({ ...requests, description: 'alias of requests' }),
+    },
+    { additionalProperties: false },
+  );
+}
 
-const Requests = Type.Array(JobRequestSchema, { minItems: 1, maxItems: 50 });
-
-export const StartQueueSchema = Type.Object(
-  {
-    symbol: Type.String({
-      pattern: '^[A-Za-z0-9]{1,40}$',
-      description: 'e.g. BTCUSDT',
-      examples: ['BTCUSDT'],
-    }),
-    time_range: Type.String({
-      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}:[0-9]{4}-[0-9]{2}-[0-9]{2}$',
-      description: 'UTC days, both ends inclusive: YYYY-MM-DD:YYYY-MM-DD',
-      examples: ['2024-06-01:2024-06-30'],
-    }),
-    requests: Type.Optional(Requests),
-    microservices: Type.Optional({ ...Requests, description: 'alias of requests' }),
-  },
-  { additionalProperties: false },
-);
-export type StartQueue = Static<typeof StartQueueSchema>;
+/** The body as the code sees it, whatever the targets. */
+export interface StartQueue {
+  symbol: string;
+  time_range: string;
+  requests?: JobRequest[] | undefined;
+  microservices?: JobRequest[] | undefined;
+}
 
 export const QUEUE_STATUSES = ['pending', 'running', 'finished', 'failed', 'stopped'] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
@@ -101,6 +119,18 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 const Time = nullable(Type.String({ format: 'date-time' }));
 
+export const ResolvedInputSchema = Type.Object({
+  field: Type.String({ description: 'the request field, e.g. collection_inputs' }),
+  name: Type.String({ description: 'the name the request gave' }),
+  resolved_collection: Type.String({ description: 'the collection the job reads (its environment has it)' }),
+  from_job: nullable(
+    Type.String({
+      description: 'telemetry_id of the job of this queue that writes it; null: an existing collection',
+    }),
+  ),
+});
+export type ResolvedInput = Static<typeof ResolvedInputSchema>;
+
 export const PlannedJobSchema = Type.Object({
   telemetry_id: Type.String(),
   target: Type.String(),
@@ -110,6 +140,9 @@ export const PlannedJobSchema = Type.Object({
   topic: Type.String(),
   collection: Type.String(),
   depends_on: Type.Array(Type.String(), { description: 'telemetry_ids that must finish first' }),
+  inputs: Type.Array(ResolvedInputSchema, {
+    description: 'the collections it reads: each name of the request and what it resolved to',
+  }),
   status: stringEnum(JOB_STATUSES),
 });
 

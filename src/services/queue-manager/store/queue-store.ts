@@ -38,8 +38,8 @@ export class QueueStore {
       for (const job of plan.jobs) {
         await tx.query(
           `insert into qm_jobs (telemetry_id, queue_id, position, target, type, streaming, job_name, topic, collection,
-             params, depends_on, status)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending')`,
+             params, inputs, depends_on, status)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending')`,
           [
             job.telemetryId,
             plan.queueId,
@@ -51,6 +51,7 @@ export class QueueStore {
             job.topic,
             job.collection,
             JSON.stringify(job.params),
+            JSON.stringify(job.inputs),
             job.dependsOn,
           ],
         );

@@ -1,3 +1,4 @@
+import type { ResolvedInput } from '../request/schema.ts';
 import type { JobStatus, QueueStatus } from '../request/schema.ts';
 
 /** A row of qm_queues as the store selects it (bigints cast to numbers in SQL). */
@@ -29,6 +30,8 @@ export interface JobRow {
   topic: string;
   collection: string;
   params: Record<string, unknown>;
+  /** What each input name of the request resolved to. */
+  inputs: ResolvedInput[];
   depends_on: string[];
   status: JobStatus;
   attempt: number;
@@ -52,7 +55,7 @@ export interface JobRow {
 }
 
 export const JOB_COLUMNS = `telemetry_id, queue_id, position, target, type, streaming, job_name, topic, collection,
-  params, depends_on, status, attempt, retried_at, launcher_ref, launched_at, started_at, finished_at, last_seen_at, pinged_at,
+  params, inputs, depends_on, status, attempt, retried_at, launcher_ref, launched_at, started_at, finished_at, last_seen_at, pinged_at,
   stop_requested_at, exited_at, exit_code, exit_reason, records_written::float8 as records_written,
   records_total::float8 as records_total, last_event, error_message, error_code`;
 

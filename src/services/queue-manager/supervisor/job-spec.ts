@@ -1,3 +1,4 @@
+import type { ResolvedInput } from '../request/schema.ts';
 import type { JobHandle, JobSpec } from '../../../launcher/index.ts';
 import type { QueueManagerConfig } from '../config.ts';
 import type { JobRow, QueueRow } from '../store/rows.ts';
@@ -36,8 +37,25 @@ export function specOf(
     collection: job.collection,
     controlTopic: config.controlTopic,
     eventsTopic: config.eventsTopic,
-    params: job.params,
+    params: withResolvedInputs(job.params, job.inputs),
   };
+}
+
+/**
+ * The request's fields with each input name replaced by the collection it resolved to: the job reads
+ * the real collections (COLLECTION_INPUTS=btcusdt_api_candles_5m_2024_06_01,…), the queue view shows
+ * the names the request gave.
+ */
+export function withResolvedInputs(
+  params: Readonly<Record<string, unknown>>,
+  inputs: readonly ResolvedInput[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...params };
+  for (const field of new Set(inputs.map((i) => i.field))) {
+    const collections = inputs.filter((i) => i.field === field).map((i) => i.resolved_collection);
+    out[field] = Array.isArray(params[field]) ? collections : collections[0];
+  }
+  return out;
 }
 
 /** The launcher's view of a launched attempt: what to find or kill. */

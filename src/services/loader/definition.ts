@@ -1,17 +1,34 @@
-import { QUEUE_CANDLE_INTERVALS } from '../../protocol/index.ts';
-import { createLogger, readJobConfig } from '../../runtime/index.ts';
-import {
-  LOADER_HTTP_PORT,
-  LOADER_TARGET,
-  readLoaderOptions,
-  runLoaderService,
-} from '../../services/loader/index.ts';
-import { parseFlags, type CliCommand } from '../args.ts';
+import { MARKET_DATA_TYPES, QUEUE_CANDLE_INTERVALS } from '../../protocol/index.ts';
+import { defineJob } from '../../launcher/job-definition.ts';
+import { readLoaderOptions } from './options.ts';
 
-const FLAGS = { debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+/** loader-producer serves /metrics on 8001 unless METRICS_PORT says otherwise. */
+export const LOADER_HTTP_PORT = 8001;
+export const LOADER_TARGET = 'loader-producer';
 
-export const loaderCommand: CliCommand = {
-  help: `Usage: streamforge loader [--debug]
+/** loader-producer (`streamforge loader`): market data from a source into the queue's data topic. */
+export const loaderDefinition = defineJob({
+  target: LOADER_TARGET,
+  service: LOADER_TARGET,
+  summary: 'loads market data (Binance REST/WebSocket, archive files, synthetic) into the data topic',
+  types: MARKET_DATA_TYPES,
+  fields: {},
+  inputs: [],
+  // It writes a topic, not a collection; its collection is the naming rule's, which a job may name
+  // as an input to wait for this loader.
+  output: {},
+  upstream: [],
+  worker: {
+    readOptions: readLoaderOptions,
+    // Imported when the job runs: `streamforge --help` and other jobs need none of the sources.
+    work: (options) => async (ctx) => (await import('./loader-work.ts')).createLoaderWork(options)(ctx),
+    cli: {
+      command: 'loader',
+      summary:
+        'run loader-producer: Binance REST/WebSocket, archive files or synthetic data → the data topic',
+      httpPort: LOADER_HTTP_PORT,
+      args: () => ['loader'],
+      help: `Usage: streamforge loader [--debug]
 
 Runs one loader-producer job (job target "${LOADER_TARGET}"): loads market data of SYMBOL and TIME_RANGE
 from the source TYPE names, produces it to the data topic keyed by natural key, then writes an
@@ -38,20 +55,6 @@ Environment:
   are written once however often a batch is retried), QUEUE_CONTROL_TOPIC, QUEUE_EVENTS_TOPIC, METRICS_PORT (default ${LOADER_HTTP_PORT}).
 
 Exit code: 0 on finished or stopped, 1 on error (the error event names what is missing).`,
-  async run(argv, env) {
-    const flags = parseFlags(argv, FLAGS);
-    const config = readJobConfig({ TARGET: LOADER_TARGET, ...env }, LOADER_TARGET, LOADER_HTTP_PORT);
-    const options = readLoaderOptions(env);
-    const logger = createLogger({
-      service: LOADER_TARGET,
-      level: flags.debug ? 'debug' : 'info',
-      base: { queue_id: config.queueId, telemetry_id: config.telemetryId },
-    });
-    if (!config.kafka)
-      logger.warn(
-        'KAFKA_BOOTSTRAP_SERVERS is not set: running on an in-memory bus only this process reaches',
-      );
-    const outcome = await runLoaderService({ config, options, logger });
-    return outcome.exitCode;
+    },
   },
-};
+});

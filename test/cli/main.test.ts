@@ -30,6 +30,7 @@ describe('streamforge (the command index)', () => {
       'consumer',
       'loader',
       'connector',
+      'graph-builder',
       'collection',
     ]);
     for (const name of names) {

@@ -28,9 +28,13 @@ describe('streamforge (the command index)', () => {
       'dummy',
       'debug',
       'consumer',
+      'geobot-logger',
       'loader',
       'connector',
       'graph-builder',
+      'geobot-gateway',
+      'geobot-arm',
+      'geobot-worker',
       'collection',
     ]);
     for (const name of names) {

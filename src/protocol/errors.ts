@@ -83,6 +83,8 @@ export const ErrorCodes = {
   UPSTREAM_FAILED: 'SF_UPSTREAM_FAILED',
   /** The port a server should listen on is taken by another process (or needs privileges). */
   PORT_IN_USE: 'SF_PORT_IN_USE',
+  /** An input collection of graph-builder is empty or holds fewer windows than a graph needs; the message names it. */
+  GRAPH_INPUT_TOO_SMALL: 'SF_GRAPH_INPUT_TOO_SMALL',
   /** Elasticsearch cannot be reached, is overloaded (429) or failed (5xx); retryable: the partition pauses. */
   SEARCH_UNAVAILABLE: 'SF_SEARCH_UNAVAILABLE',
   /** A sink refused one document for good (e.g. an Elasticsearch mapping conflict); it is dead-lettered. */

@@ -9,11 +9,8 @@ import {
 import type { JobDefinition, WorkerRuntime } from '../launcher/job-definition.ts';
 import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
 import { connectorDefinition } from './connector/definition.ts';
-import {
-  simulatedGnnTrainer,
-  simulatedGraphBuilder,
-  simulatedVisualizer,
-} from './dummy/simulated-definitions.ts';
+import { simulatedGnnTrainer, simulatedVisualizer } from './dummy/simulated-definitions.ts';
+import { graphBuilderDefinition } from './graph-builder/definition.ts';
 import { dummyRecipe, simulated } from './job-recipes/dummy-recipe.ts';
 import { workerRecipe } from './job-recipes/worker-recipe.ts';
 import { loaderDefinition } from './loader/definition.ts';
@@ -26,7 +23,7 @@ import { loaderDefinition } from './loader/definition.ts';
 export const JOB_DEFINITIONS: readonly JobDefinition[] = Object.freeze([
   loaderDefinition,
   connectorDefinition,
-  simulatedGraphBuilder,
+  graphBuilderDefinition,
   simulatedGnnTrainer,
   simulatedVisualizer,
 ]);

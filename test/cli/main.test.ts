@@ -31,6 +31,7 @@ describe('streamforge (the command index)', () => {
       'geobot-logger',
       'loader',
       'connector',
+      'graph-builder',
       'geobot-gateway',
       'geobot-arm',
       'geobot-worker',

@@ -83,6 +83,10 @@ export const ErrorCodes = {
   UPSTREAM_FAILED: 'SF_UPSTREAM_FAILED',
   /** The port a server should listen on is taken by another process (or needs privileges). */
   PORT_IN_USE: 'SF_PORT_IN_USE',
+  /** An input collection of graph-builder is empty or holds fewer windows than a graph needs; the message names it. */
+  GRAPH_INPUT_TOO_SMALL: 'SF_GRAPH_INPUT_TOO_SMALL',
+  /** A computed feature is NaN or infinite (e.g. a zero price); the message names the node (window) and the feature. */
+  FEATURE_NOT_FINITE: 'SF_FEATURE_NOT_FINITE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -10,3 +10,4 @@ export * from './records.ts';
 export * from './canonical-records.ts';
 export * from './data-types.ts';
 export * from './request-fields.ts';
+export * from './graph-metrics.ts';

@@ -87,6 +87,14 @@ export const ErrorCodes = {
   GRAPH_INPUT_TOO_SMALL: 'SF_GRAPH_INPUT_TOO_SMALL',
   /** A computed feature is NaN or infinite (e.g. a zero price); the message names the node (window) and the feature. */
   FEATURE_NOT_FINITE: 'SF_FEATURE_NOT_FINITE',
+  /** A graph handed to a model is malformed: arrays of different lengths, an edge to a node that is not there, a non-positive weight. */
+  INVALID_GRAPH: 'SF_INVALID_GRAPH',
+  /** A graph has too few nodes, or a split too few labelled nodes, to train or score a model; the message gives the counts. */
+  GRAPH_TOO_SMALL: 'SF_GRAPH_TOO_SMALL',
+  /** A feature value is NaN or infinite; the message names the feature and the node (its index and window). */
+  INVALID_FEATURE: 'SF_INVALID_FEATURE',
+  /** A saved model does not fit the graph it is asked to score: another feature list, symbol or interval. */
+  MODEL_MISMATCH: 'SF_MODEL_MISMATCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -24,6 +24,8 @@ export interface GnnTrainerOptions {
   readonly modelOutput: string | undefined;
   /** PREDICTIONS_COLLECTION: realtime_gnn_infer's output; default `{graph_collection}_predictions`. */
   readonly predictionsCollection: string;
+  /** KAFKA_TOPIC: where realtime_gnn_infer publishes predictions (the queue manager creates it); default `{graph_collection}.predictions`. */
+  readonly topic: string;
   /** INFERENCE_INTERVAL: `30s`, `5m`, `1h` or seconds; default 5m. */
   readonly inferenceIntervalMs: number;
   /** INFERENCE_MAX_NODES: most windows scored per tick; default 500. */
@@ -70,6 +72,7 @@ export function readGnnTrainerOptions(env: Env): GnnTrainerOptions {
     graphCollection,
     modelOutput: modelOutput ?? (type === 'gnn_train' ? `${graphCollection}_gcn_model` : undefined),
     predictionsCollection: readString(env, 'PREDICTIONS_COLLECTION', `${graphCollection}_predictions`),
+    topic: readString(env, 'KAFKA_TOPIC', `${graphCollection}.predictions`),
     inferenceIntervalMs: parseDurationMs('INFERENCE_INTERVAL', readString(env, 'INFERENCE_INTERVAL', '5m')),
     maxNodesPerTick: readInteger(env, 'INFERENCE_MAX_NODES', 500, 1),
     reportEveryMs: seconds * 1000,

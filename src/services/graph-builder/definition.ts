@@ -47,7 +47,8 @@ export const graphBuilderDefinition = defineJob({
     },
     cli: {
       command: 'graph-builder',
-      summary: 'run graph-builder: build a graph of candle windows (gnn_graph) or extend it live (realtime_graph)',
+      summary:
+        'run graph-builder: build a graph of candle windows (gnn_graph) or extend it live (realtime_graph)',
       httpPort: GRAPH_BUILDER_HTTP_PORT,
       args: () => ['graph-builder'],
       help: `Usage: streamforge graph-builder [--debug]

@@ -1,6 +1,8 @@
 // Shared by the seed 004 example 1 end-to-end tests (embedded and distributed): what a finished queue must
 // show, and what must be in the store afterwards.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SqlExecutor } from '../../src/store/index.ts';
 import { readGraph, readGraphSummary } from '../../src/services/graph-builder/graph-store.ts';
 import { loadLatestModel } from '../../src/services/gnn-trainer/market/model-store.ts';
@@ -15,28 +17,12 @@ export const RANGE = FULL_MONTH
   ? { text: '2024-06-01:2024-06-30', days: 30 }
   : { text: '2024-06-01:2024-06-07', days: 7 };
 
-/** Seed 004, example 1, verbatim but for the range (RANGE). */
+/** Seed 004, example 1 (examples/seed-004-example-1.json, the seed's payload), for RANGE. */
 export const EXAMPLE_1 = {
-  symbol: 'BTCUSDT',
+  ...(JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../examples/seed-004-example-1.json'), 'utf8'),
+  ) as { symbol: string; requests: object[] }),
   time_range: RANGE.text,
-  requests: [
-    { target: 'loader-producer', type: 'api_candles_5m', interval: '5m' },
-    { target: 'loader-producer', type: 'api_trades' },
-    { target: 'arango-connector', type: 'api_candles_5m' },
-    { target: 'arango-connector', type: 'api_trades' },
-    {
-      target: 'graph-builder',
-      type: 'gnn_graph',
-      collection_inputs: ['btc_candles_5m_2024_06', 'btc_trades_2024_06'],
-      collection_output: 'btc_graph_2024_06',
-    },
-    {
-      target: 'gnn-trainer',
-      type: 'gnn_train',
-      graph_collection: 'btc_graph_2024_06',
-      model_output: 'gnn_model_btc_2024_06',
-    },
-  ],
 };
 
 /** 5m candle windows in RANGE. */

@@ -30,6 +30,8 @@ describe('streamforge (the command index)', () => {
       'consumer',
       'loader',
       'connector',
+      'graph-builder',
+      'gnn-trainer',
       'collection',
     ]);
     for (const name of names) {
@@ -63,7 +65,7 @@ describe('streamforge (the command index)', () => {
     try {
       const file = join(dir, 'imports.txt');
       const support = join(import.meta.dirname, '..', 'support', 'trace-imports.ts');
-      for (const command of ['loader', 'connector']) {
+      for (const command of ['loader', 'connector', 'graph-builder', 'gnn-trainer']) {
         const run = streamforge([command, '--help'], ['--import', support], { TRACE_IMPORTS_FILE: file });
         assert.equal(run.code, 0, run.err);
         const loaded = readFileSync(file, 'utf8').split('\n');

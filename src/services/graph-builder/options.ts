@@ -27,7 +27,10 @@ export const DEFAULT_SHAPE: GraphShape = Object.freeze({
 export interface GraphBuilderOptions extends GraphShape {
   /** COLLECTION_INPUTS: comma-separated; one candle collection and at most one trade collection. */
   readonly inputs: readonly string[];
-  /** COLLECTION_OUTPUT: the graph's name; its tables are `{name}_nodes` and `{name}_edges`. */
+  /**
+   * COLLECTION_OUTPUT, else COLLECTION_NAME (the launcher sets it to the output field's value or the
+   * naming rule's `{symbol}_{type}_{YYYY_MM_DD}`): the graph's name; its tables are `{name}_nodes`, `{name}_edges`.
+   */
   readonly output: string;
   /** DATABASE_URL: PostgreSQL; without it PGlite in dataDir. */
   readonly databaseUrl: string | undefined;
@@ -87,11 +90,11 @@ export function readGraphBuilderOptions(env: Env): GraphBuilderOptions {
       'COLLECTION_INPUTS is not set: the candle collection (and optionally the trade collection), comma-separated',
     );
   }
-  const output = readString(env, 'COLLECTION_OUTPUT');
+  const output = readString(env, 'COLLECTION_OUTPUT') ?? readString(env, 'COLLECTION_NAME');
   if (output === undefined) {
     throw new StreamForgeError(
       ErrorCodes.INVALID_CONFIG,
-      'COLLECTION_OUTPUT is not set: the name of the graph',
+      'COLLECTION_OUTPUT (or COLLECTION_NAME) is not set: the name of the graph',
     );
   }
   return Object.freeze({

@@ -36,6 +36,15 @@ describe('readGraphBuilderOptions', () => {
     assert.ok(Object.isFrozen(o));
   });
 
+  it('takes COLLECTION_NAME, which the launcher always sets, when COLLECTION_OUTPUT is not given', () => {
+    assert.equal(
+      readGraphBuilderOptions({ COLLECTION_INPUTS: 'c', COLLECTION_NAME: 'btcusdt_gnn_graph_2024_06_01' })
+        .output,
+      'btcusdt_gnn_graph_2024_06_01',
+    );
+    assert.equal(readGraphBuilderOptions({ ...base, COLLECTION_NAME: 'other' }).output, 'btc_graph');
+  });
+
   it('refuses what cannot make a graph', () => {
     assert.throws(
       () => readGraphBuilderOptions({ COLLECTION_OUTPUT: 'g' }),
@@ -43,7 +52,7 @@ describe('readGraphBuilderOptions', () => {
     );
     assert.throws(
       () => readGraphBuilderOptions({ COLLECTION_INPUTS: 'c' }),
-      invalid(/COLLECTION_OUTPUT is not set/),
+      invalid(/COLLECTION_OUTPUT \(or COLLECTION_NAME\) is not set/),
     );
     assert.throws(() => readGraphBuilderOptions({ ...base, GRAPH_K: '-1' }), invalid(/GRAPH_K="-1"/));
     assert.throws(

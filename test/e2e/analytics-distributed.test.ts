@@ -1,6 +1,6 @@
 // Seed 004, example 1, end to end in the distributed mode: the queue manager on the real Kafka broker
 // and PostgreSQL (a schema of its own), every job a `streamforge <command>` child process (process
-// launcher), the Binance peer as the market. Every job is the real one; the queue finishes; graph and
+// launcher), the Binance peer as the market (REST for example 1, its streams for example 2). Every job is the real one; the queue finishes; graph and
 // model are read back from PostgreSQL; the trainer's final event carries test accuracy and baselines.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ import type { PostgresClient } from '../../src/store/index.ts';
 import { BinancePeer } from '../support/binance-peer/binance-peer.ts';
 import { kafkaSkipReason, testKafka } from '../support/kafka.ts';
 import { startManager, testConfig, testSchema } from '../services/queue-manager/harness.ts';
+import { assertLiveStored, runExample2 } from './analytics-live-support.ts';
 import {
   EXAMPLE_1,
   RANGE,
@@ -58,6 +59,8 @@ describe(
         BINANCE_API_URL: peer.apiUrl,
         BINANCE_WS_URL: peer.wsUrl,
         LOADING_INTERVAL_SECONDS: '1',
+        GRAPH_POLL_SECONDS: '1',
+        GRAPH_METRICS_SECONDS: '1',
       };
       const catalog = createJobCatalog({ workers: { env: baseEnv } });
       const launcher = new ProcessLauncher({ catalog, baseEnv, logDir, pollIntervalMs: 200 });
@@ -97,6 +100,16 @@ describe(
         `# distributed, ${RANGE.text}: queue finished in ${seconds.toFixed(1)} s; graph ${stored.nodes} nodes, ` +
           `${stored.edges} edges; test accuracy ${String(e.test_accuracy)}, majority ` +
           `${String(e.baseline_majority_accuracy)}, logistic regression ${String(e.baseline_logistic_regression_accuracy)}`,
+      );
+    });
+
+    // Seed 004's example 2 on the same manager: analytics-live.test.ts says how it differs from the seed.
+    it('example 2: extends the graph as windows close, writes predictions, and stops', async () => {
+      const run = await runExample2(`http://127.0.0.1:${manager.port}`);
+      const stored = await assertLiveStored(sql, run);
+      console.log(
+        `# live, distributed: first graph ${run.first.nodes} nodes, ${run.first.scored} scored; after a live ` +
+          `window ${run.grown.nodes} nodes, ${run.grown.scored} scored; stored ${stored.nodes} nodes, ${stored.predictions} predictions`,
       );
     });
   },

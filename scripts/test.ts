@@ -3,14 +3,19 @@
 //   npm test                      every test
 //   npm test -- test/bus          only files under test/bus
 //   npm run test:unit             no broker: Kafka-backed tests are skipped with a reason
+// Elasticsearch (scripts/es) is started too, but only when a selected test file uses it (imports
+// test/support/elasticsearch.ts): it costs a JVM and several seconds. --no-es (implied by --no-kafka)
+// skips those tests; ELASTICSEARCH_URL names a cluster of one's own instead.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { startTestElasticsearch } from './es/es-env.ts';
 import { startTestBroker } from './kafka/broker-env.ts';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const noKafka = args.includes('--no-kafka');
+const noEs = noKafka || args.includes('--no-es');
 const filters = args.filter((a) => !a.startsWith('--'));
 
 const [major] = process.versions.node.split('.').map(Number);
@@ -41,16 +46,6 @@ if (noKafka) {
   env.TEST_KAFKA_PASSWORD = broker.KAFKA_PASSWORD;
   env.TEST_KAFKA_CA_PATH = broker.KAFKA_CA_PATH;
 }
-// Tests build their own Kafka settings from TEST_KAFKA_*; the variables a service reads must not leak in.
-for (const name of [
-  'KAFKA_BOOTSTRAP_SERVERS',
-  'KAFKA_USER',
-  'KAFKA_PASSWORD',
-  'KAFKA_CA_PATH',
-  'DATABASE_URL',
-]) {
-  delete env[name];
-}
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -66,6 +61,27 @@ const files = testFiles(join(root, 'test'))
 if (files.length === 0) {
   console.error(`no test file matches ${filters.join(' ')}`);
   process.exit(1);
+}
+
+const needsEs = files.some((f) => readFileSync(join(root, f), 'utf8').includes('support/elasticsearch.ts'));
+if (noEs) {
+  env.TEST_ES = 'off';
+} else if (env.ELASTICSEARCH_URL) {
+  console.log(`# using the Elasticsearch at ${env.ELASTICSEARCH_URL}`);
+  env.TEST_ES_URL = env.ELASTICSEARCH_URL;
+} else if (needsEs) {
+  env.TEST_ES_URL = startTestElasticsearch();
+}
+// Tests build their own settings from TEST_KAFKA_* and TEST_ES_URL; the variables a service reads must not leak in.
+for (const name of [
+  'KAFKA_BOOTSTRAP_SERVERS',
+  'KAFKA_USER',
+  'KAFKA_PASSWORD',
+  'KAFKA_CA_PATH',
+  'DATABASE_URL',
+  'ELASTICSEARCH_URL',
+]) {
+  delete env[name];
 }
 
 const result = spawnSync(

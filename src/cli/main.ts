@@ -37,7 +37,28 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'run consumer-service: user events from Kafka into the users table in PostgreSQL',
     load: async () => (await import('./commands/consumer.ts')).consumerCommand,
   },
+  {
+    name: 'geobot-logger',
+    summary: 'run geobot LOGGER: envelopes from info_in into Elasticsearch (bulk) or a PostgreSQL log table',
+    load: async () => (await import('./commands/geobot-logger.ts')).geobotLoggerCommand,
+  },
   ...jobCommandEntries(JOB_DEFINITIONS),
+  {
+    name: 'geobot-gateway',
+    summary:
+      'geobot LK gateway: HTTP /create_user, /update_user, /info, /start_task → Kafka, 2xx after the ack',
+    load: async () => (await import('./commands/geobot.ts')).geobotGatewayCommand,
+  },
+  {
+    name: 'geobot-arm',
+    summary: 'geobot ARM: create_user_in / update_user_in → users in PostgreSQL, replies on info_in',
+    load: async () => (await import('./commands/geobot.ts')).geobotArmCommand,
+  },
+  {
+    name: 'geobot-worker',
+    summary: 'geobot WORKER: task_in → geometry tasks with progress and results on info_in',
+    load: async () => (await import('./commands/geobot.ts')).geobotWorkerCommand,
+  },
   {
     name: 'collection',
     summary: "show a collection's row count, time coverage and gaps",

@@ -2,7 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { BusRecord } from '../bus/index.ts';
 import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
-import type { BatchEntry, Decoded, HandlerContext, Router } from './router.ts';
+import type { BatchEntry, BatchRefusal, Decoded, HandlerContext, Router } from './router.ts';
 
 /** One validated record of a batch. */
 export interface BatchItem<T> {
@@ -31,9 +31,11 @@ export interface BatchHandlerSpec<S extends TSchema> {
    * Handles the valid records of one partition, in offset order: resolve when all are stored, throw
    * otherwise (nothing is committed). A retryable StreamForgeError pauses the partition and retries
    * later; any other error retries with backoff, then the batch is split and only the records that
-   * fail on their own are dead-lettered.
+   * fail on their own are dead-lettered. A sink that learns per record which ones it refused for good
+   * (Elasticsearch's bulk API answers per item) resolves with those instead: they are dead-lettered
+   * at once (reason invalid) and the others finish, without any retry or split.
    */
-  handle(batch: BatchItem<Static<S>>[], context: HandlerContext): Promise<void>;
+  handle(batch: BatchItem<Static<S>>[], context: HandlerContext): Promise<void | readonly BatchRefusal[]>;
 }
 
 /** A router for sinks that write many records at once (e.g. a connector upserting a collection). */
@@ -59,7 +61,7 @@ export function defineBatchHandler<S extends TSchema>(spec: BatchHandlerSpec<S>)
         error: new StreamForgeError(ErrorCodes.FOREIGN_RECORD, `${spec.name}: ${refusal}`),
       };
     },
-    handleBatch(items: BatchEntry[], context: HandlerContext): Promise<void> {
+    handleBatch(items: BatchEntry[], context: HandlerContext): Promise<void | readonly BatchRefusal[]> {
       return spec.handle(
         items.map(({ item, record }) => ({ value: item, record })),
         context,

@@ -30,7 +30,7 @@ export {
   type BatchHandlerSpec,
   type BatchItem,
 } from './batch-handler.ts';
-export type { HandlerContext } from './router.ts';
+export type { BatchRefusal, HandlerContext } from './router.ts';
 export {
   DEFAULT_CONSUMER_OPTIONS,
   resolveConsumerOptions,

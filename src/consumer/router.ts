@@ -23,6 +23,15 @@ export interface BatchEntry {
 }
 
 /**
+ * A record of a batch that the sink refused for good (e.g. Elasticsearch rejected the document's
+ * mapping): it is dead-lettered with `error`, and the rest of the batch counts as handled.
+ */
+export interface BatchRefusal {
+  record: BusRecord;
+  error: unknown;
+}
+
+/**
  * How records become handled work: `EventRegistry` (one handler per event type, one record at a time),
  * `EventRegistry.batched` (the same handlers, a partition's batch in one unit of work) and
  * `defineBatchHandler` (one handler for a partition's whole batch).
@@ -38,5 +47,6 @@ export type Router =
       /** The label of the batch's records in metrics and dead letters. */
       readonly name: string;
       decode(record: BusRecord): Decoded;
-      handleBatch(items: BatchEntry[], context: HandlerContext): Promise<void>;
+      /** Resolves when stored; may resolve with the records refused for good (dead-lettered, not retried). */
+      handleBatch(items: BatchEntry[], context: HandlerContext): Promise<void | readonly BatchRefusal[]>;
     };

@@ -85,8 +85,11 @@ export const ErrorCodes = {
   PORT_IN_USE: 'SF_PORT_IN_USE',
   /** An input collection of graph-builder is empty or holds fewer windows than a graph needs; the message names it. */
   GRAPH_INPUT_TOO_SMALL: 'SF_GRAPH_INPUT_TOO_SMALL',
-  /** A computed feature is NaN or infinite (e.g. a zero price); the message names the node (window) and the feature. */
-  FEATURE_NOT_FINITE: 'SF_FEATURE_NOT_FINITE',
+  /** Elasticsearch cannot be reached, is overloaded (429) or failed (5xx); retryable: the partition pauses. */
+  SEARCH_UNAVAILABLE: 'SF_SEARCH_UNAVAILABLE',
+  /** A sink refused one document for good (e.g. an Elasticsearch mapping conflict); it is dead-lettered. */
+  DOCUMENT_REJECTED: 'SF_DOCUMENT_REJECTED',
+
   /** A graph handed to a model is malformed: arrays of different lengths, an edge to a node that is not there, a non-positive weight. */
   INVALID_GRAPH: 'SF_INVALID_GRAPH',
   /** A graph has too few nodes, or a split too few labelled nodes, to train or score a model; the message gives the counts. */
@@ -95,6 +98,9 @@ export const ErrorCodes = {
   INVALID_FEATURE: 'SF_INVALID_FEATURE',
   /** A saved model does not fit the graph it is asked to score: another feature list, symbol or interval. */
   MODEL_MISMATCH: 'SF_MODEL_MISMATCH',
+
+  /** A geobot envelope names an action its processor has no handler for: dead-lettered. */
+  UNKNOWN_ACTION: 'SF_UNKNOWN_ACTION',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

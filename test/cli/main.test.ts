@@ -28,10 +28,14 @@ describe('streamforge (the command index)', () => {
       'dummy',
       'debug',
       'consumer',
+      'geobot-logger',
       'loader',
       'connector',
       'graph-builder',
       'gnn-trainer',
+      'geobot-gateway',
+      'geobot-arm',
+      'geobot-worker',
       'collection',
     ]);
     for (const name of names) {

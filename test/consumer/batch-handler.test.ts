@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
-import { DeadLetterHeaders as H, defineBatchHandler, type BatchItem } from '../../src/consumer/index.ts';
+import {
+  DeadLetterHeaders as H,
+  defineBatchHandler,
+  type BatchItem,
+  type BatchRefusal,
+} from '../../src/consumer/index.ts';
 import { ErrorCodes, StreamForgeError } from '../../src/protocol/index.ts';
 import { busesUnderTest } from '../support/buses.ts';
 import { createUniqueTopic, deadLetterTopic, uniqueName } from '../support/kafka.ts';
@@ -15,7 +20,7 @@ for (const target of busesUnderTest({ listeners: 'first' })) {
     const suite = consumerSuite(target);
 
     async function run(
-      handle: (batch: BatchItem<{ t: number; close: number }>[]) => Promise<void>,
+      handle: (batch: BatchItem<{ t: number; close: number }>[]) => Promise<void | readonly BatchRefusal[]>,
       values: (string | null)[],
       partitions = 1,
     ) {
@@ -123,6 +128,37 @@ for (const target of busesUnderTest({ listeners: 'first' })) {
       assert.equal(sizes[0], total, 'the records were produced before the consumer started: one chunk');
       const bound = 1 + 2 * bad.size * Math.ceil(Math.log2(total));
       assert.ok(sizes.length <= bound, `${sizes.length} handler calls, at most ${bound} expected`);
+    });
+
+    it('dead-letters the records a sink refuses for good and finishes the rest, with no retry or split', async () => {
+      const calls: number[][] = [];
+      const { dlq, consumer, caughtUp } = await run((batch) => {
+        calls.push(batch.map((b) => b.value.t));
+        const refused = batch
+          .filter((b) => b.value.t % 2 === 1)
+          .map((b) => ({
+            record: b.record,
+            error: new StreamForgeError(ErrorCodes.DOCUMENT_REJECTED, `odd ${b.value.t}`),
+          }));
+        return Promise.resolve(refused);
+      }, [20, 21, 22, 23, 24].map(candle));
+      await caughtUp();
+      assert.deepEqual(calls, [[20, 21, 22, 23, 24]], 'one call: refusals are not retried');
+      const letters = await readTopic(suite.bus, dlq, 2);
+      assert.deepEqual(
+        letters.map((l) => [l.headers[H.offset], l.headers[H.reason], l.headers[H.errorCode]]),
+        [
+          ['1', 'invalid', ErrorCodes.DOCUMENT_REJECTED],
+          ['3', 'invalid', ErrorCodes.DOCUMENT_REJECTED],
+        ],
+      );
+      assert.equal(letters[0]!.headers[H.error], 'odd 21');
+      const metrics = await consumer.registry.metrics();
+      assert.equal(sample(metrics, 'consumer_events_consumed_total', { event_type: 'candles' }), 3);
+      assert.equal(
+        sample(metrics, 'consumer_events_dead_lettered_total', { event_type: 'candles', reason: 'invalid' }),
+        2,
+      );
     });
 
     it('pauses the partition on an outage and dead-letters nothing', async () => {

@@ -21,7 +21,7 @@ export async function startOrClose(manager: QueueManager, bus: Bus, sql: SqlClie
 /** Runs a started manager until SIGTERM/SIGINT, then closes it and what it was given. Resolves to the exit code. */
 export async function serveUntilSignal(
   manager: QueueManager,
-  resources: { bus: Bus; sql: SqlClient; logger: Logger },
+  resources: { bus: Bus; sql: SqlClient; logger: Logger; alongside?: { close(): Promise<void> } },
 ): Promise<number> {
   await new Promise<void>((resolve) => {
     const remove = onShutdownSignal((signal) => {
@@ -30,6 +30,8 @@ export async function serveUntilSignal(
       resolve();
     });
   });
+  // What runs beside the manager on the same bus and database (up --geobot) stops first.
+  await resources.alongside?.close();
   await manager.close();
   await resources.bus.close();
   await resources.sql.close();

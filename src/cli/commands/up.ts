@@ -6,6 +6,7 @@ import { assertPortFree, createLogger } from '../../runtime/index.ts';
 import { readQueueManagerConfig } from '../../services/queue-manager/config.ts';
 import { PGliteClient } from '../../store/pglite/pglite-client.ts';
 import type { SqlClient } from '../../store/types.ts';
+import type { EmbeddedGeobotOptions } from '../../services/geobot/embedded.ts';
 import { numberFlag, parseFlags, type CliCommand } from '../args.ts';
 import { serveUntilSignal, startOrClose } from './serve.ts';
 
@@ -44,6 +45,8 @@ const FLAGS = {
   'job-seconds': { type: 'string' },
   'loading-interval': { type: 'string' },
   'log-level': { type: 'string' },
+  geobot: { type: 'boolean' },
+  'geobot-port': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -56,6 +59,35 @@ const EXAMPLE = JSON.stringify({
     { target: 'arango-connector', type: 'synthetic_candles_5m' },
   ],
 });
+
+/** geobot beside the queue manager (--geobot): imported only then, so that plain `up` starts no slower. */
+async function startGeobot(options: Omit<EmbeddedGeobotOptions, 'onInfo'>) {
+  const { EmbeddedGeobot } = await import('../../services/geobot/embedded.ts');
+  const geobot = new EmbeddedGeobot({
+    ...options,
+    // The replies, as the logger would index them: what a newcomer wants to see after a POST.
+    onInfo: (e) =>
+      console.log(
+        `[info_in] ${e.service} ${e.action}: ${e.payload.message} ${JSON.stringify(e.payload.data)}`,
+      ),
+  });
+  try {
+    await geobot.start();
+  } catch (error) {
+    await geobot.close().catch(() => undefined);
+    throw error;
+  }
+  return geobot;
+}
+
+function geobotHelp(url: string): string {
+  return `geobot (seed 003): LK gateway ${url} (Swagger UI ${url}/docs); replies print here as [info_in]
+  curl -s -X POST ${url}/create_user -H 'content-type: application/json' \\
+    -d '{"user_id": "u1", "username": "ada", "email": "ada@example.org"}'
+  curl -s -X POST ${url}/start_task -H 'content-type: application/json' \\
+    -d '{"type": "route_length", "points": [{"lat": 55.75, "lon": 37.62}, {"lat": 59.94, "lon": 30.31}]}'
+`;
+}
 
 export const upCommand: CliCommand = {
   help: `Usage: streamforge up [--port 8080] [--host 127.0.0.1] [--data-dir ./.streamforge]
@@ -78,6 +110,10 @@ Flags:
   --job-seconds S        how long a simulated historical job runs (default 10, or SIMULATED_JOB_SECONDS)
   --loading-interval S   seconds between simulated loading events (default 1)
   --log-level L          info (default), debug, warn, error
+  --geobot               also run geobot (seed 003): its LK gateway on --geobot-port, ARM (users in
+                         this PGlite) and WORKER on the same in-memory bus; every info_in envelope
+                         (the replies) is printed. See docs/geobot.md
+  --geobot-port P        the geobot gateway's port (default 5500, the seed's LK port; 0: any free one)
 
 Environment: QUEUE_MANAGER_TOKEN (bearer token for POST routes) and the queue manager's tuning
 variables (see "streamforge queue-manager --help"). Ctrl-C stops the jobs (they publish interrupted)
@@ -101,8 +137,10 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
       level: flags['log-level'] ?? env.LOG_LEVEL ?? 'info',
     });
     const started = performance.now();
+    const geobotPort = numberFlag('geobot-port', flags['geobot-port']) ?? 5500;
     // Before the database: opening it takes seconds, and a busy port would only show when listening.
     await assertPortFree(config.port, config.host, '--port');
+    if (flags.geobot) await assertPortFree(geobotPort, config.host, '--geobot-port');
     // A fresh data directory starts from a saved initdb (see PGliteTemplate), kept beside Node's
     // compile cache in the OS temp directory.
     const opening = PGliteClient.open({ dataDir, templateDir: join(tmpdir(), 'streamforge-cache') });
@@ -121,6 +159,16 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     const collections = new PostgresSink(sql);
     const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections });
     await startOrClose(manager, bus, sql);
+    const geobot = flags.geobot
+      ? await startGeobot({ bus, sql, env, port: geobotPort, host: config.host, logger: jobLogger }).catch(
+          async (error: unknown) => {
+            await manager.close();
+            await bus.close();
+            await sql.close();
+            throw error;
+          },
+        )
+      : undefined;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const url = `http://${host}:${manager.port}`;
     const auth = config.token ? ` -H "Authorization: Bearer $QUEUE_MANAGER_TOKEN"` : '';
@@ -139,7 +187,7 @@ Watch it:
 A collection the connectors wrote (rows, coverage, gaps):
   npx streamforge collection <name>${manager.port === 8080 ? '' : ` --manager ${url}`}   or   curl -s ${url}/collections/<name>
 
-Ctrl-C to stop.`);
-    return serveUntilSignal(manager, { bus, sql, logger });
+${geobot ? `${geobotHelp(`http://${host}:${geobot.port}`)}\n` : ''}Ctrl-C to stop.`);
+    return serveUntilSignal(manager, { bus, sql, logger, alongside: geobot });
   },
 };

@@ -40,6 +40,9 @@ export function jobManifest(spec: JobSpec, args: string[], options: KubernetesJo
   const envFrom: V1EnvFromSource[] = [];
   if (options.envConfigMap) envFrom.push({ configMapRef: { name: options.envConfigMap } });
   if (options.envSecret) envFrom.push({ secretRef: { name: options.envSecret } });
+  // Last, so its keys (the target's own KAFKA_USER and KAFKA_PASSWORD) win over the shared ones.
+  const own = options.envSecrets[spec.target];
+  if (own) envFrom.push({ secretRef: { name: own } });
   const ca = options.kafkaCaSecret;
   if (ca) env.push({ name: 'KAFKA_CA_PATH', value: `${options.kafkaCaMountPath}/${options.kafkaCaKey}` });
   return {

@@ -14,6 +14,12 @@ export interface KubernetesJobOptions {
   readonly envConfigMap: string | undefined;
   /** K8S_ENV_SECRET: Secret every job gets as envFrom (KAFKA_PASSWORD…); default 'streamforge-secrets'; '-' for none. */
   readonly envSecret: string | undefined;
+  /**
+   * K8S_ENV_SECRET_<TARGET> (e.g. K8S_ENV_SECRET_LOADER_PRODUCER): a Secret that target's jobs get as
+   * envFrom after K8S_ENV_SECRET, so its keys win: a Kafka user (KAFKA_USER, KAFKA_PASSWORD) of its own
+   * with only the ACLs that target needs.
+   */
+  readonly envSecrets: Readonly<Record<string, string>>;
   /** K8S_KAFKA_CA_SECRET: Secret holding the Kafka CA, mounted read-only; default 'streamforge-kafka-ca'; '-' for none. */
   readonly kafkaCaSecret: string | undefined;
   /** K8S_KAFKA_CA_KEY: key of the CA in that Secret; default 'ca.crt'. */
@@ -47,13 +53,17 @@ export function readKubernetesJobOptions(env: Env): KubernetesJobOptions {
     const value = readString(env, name, fallback);
     return value === '-' ? undefined : value;
   };
-  // Any target's image, without a list of targets here: K8S_IMAGE_GRAPH_BUILDER → graph-builder.
+  // Any target's image and env secret, without a list of targets here: K8S_IMAGE_GRAPH_BUILDER → graph-builder.
   const images: Record<string, string> = {};
+  const envSecrets: Record<string, string> = {};
   for (const name of Object.keys(env)) {
-    const target = /^K8S_IMAGE_([A-Z0-9_]+)$/.exec(name)?.[1];
-    const image = target === undefined || target === 'PULL_SECRET' ? undefined : readString(env, name);
-    if (target !== undefined && image !== undefined)
-      images[target.toLowerCase().replaceAll('_', '-')] = image;
+    const [, kind, suffix] = /^K8S_(IMAGE|ENV_SECRET)_([A-Z0-9_]+)$/.exec(name) ?? [];
+    if (suffix === undefined || suffix === 'PULL_SECRET') continue;
+    const target = suffix.toLowerCase().replaceAll('_', '-');
+    const value = readString(env, name);
+    if (value === undefined) continue;
+    if (kind === 'IMAGE') images[target] = value;
+    else if (value !== '-') envSecrets[target] = value;
   }
   const deadline = readInteger(env, 'K8S_ACTIVE_DEADLINE_SECONDS', 0);
   return Object.freeze({
@@ -62,6 +72,7 @@ export function readKubernetesJobOptions(env: Env): KubernetesJobOptions {
     images: Object.freeze(images),
     envConfigMap: none('K8S_ENV_CONFIGMAP', 'streamforge-config'),
     envSecret: none('K8S_ENV_SECRET', 'streamforge-secrets'),
+    envSecrets: Object.freeze(envSecrets),
     kafkaCaSecret: none('K8S_KAFKA_CA_SECRET', 'streamforge-kafka-ca'),
     kafkaCaKey: readString(env, 'K8S_KAFKA_CA_KEY', 'ca.crt'),
     kafkaCaMountPath: readString(env, 'K8S_KAFKA_CA_MOUNT', '/etc/streamforge/kafka-ca'),

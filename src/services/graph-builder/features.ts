@@ -27,7 +27,7 @@ export class FeatureComputer {
     this.#returns = new Float64Array(volatilityWindow);
   }
 
-  /** Writes the window's features at out[offset…]; throws SF_FEATURE_NOT_FINITE naming the window. */
+  /** Writes the window's features at out[offset…]; throws SF_INVALID_FEATURE naming the window. */
   compute(w: WindowRow, node: number, out: Float64Array, offset: number, collection: string): void {
     const logReturn = Math.log(w.close / w.open);
     const range = (w.high - w.low) / w.close;
@@ -62,7 +62,7 @@ export class FeatureComputer {
 
 function notFinite(collection: string, node: number, w: WindowRow, feature: string, value: number) {
   return new StreamForgeError(
-    ErrorCodes.FEATURE_NOT_FINITE,
+    ErrorCodes.INVALID_FEATURE,
     `feature ${feature} of node ${node} (window opening ${new Date(w.openTime).toISOString()} in "${collection}") is ${value}: ` +
       `open ${w.open}, high ${w.high}, low ${w.low}, close ${w.close}, volume ${w.volume}`,
   );

@@ -69,7 +69,7 @@ export class QueueManager {
     this.#o = options;
     const { config, sql, bus, launcher, logger } = options;
     this.store = new QueueStore(sql);
-    this.#metrics = new QueueManagerMetrics(this.registry, sql);
+    this.#metrics = new QueueManagerMetrics(this.registry, sql, options.catalog.keys());
     const commander = new Commander(bus, config.controlTopic, this.#metrics);
     const changed = (queueId: string): Promise<void> =>
       this.service

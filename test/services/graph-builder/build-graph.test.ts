@@ -194,7 +194,7 @@ for (const [backend, open] of backends) {
       await storeMarket(sql, bad, { candles: broken });
       await assert.rejects(
         buildGraph(sql, { inputs: [broken], output: name, shape: SHAPE }),
-        rejectsWith(ErrorCodes.FEATURE_NOT_FINITE, new RegExp(`feature log_return of node 25 .*"${broken}"`)),
+        rejectsWith(ErrorCodes.INVALID_FEATURE, new RegExp(`feature log_return of node 25 .*"${broken}"`)),
       );
       assert.deepEqual(await readGraph(sql, name), built.graph);
     });

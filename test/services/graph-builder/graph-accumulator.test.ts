@@ -142,7 +142,7 @@ describe('GraphAccumulator', () => {
       () => build(bad, shape),
       (error: unknown) =>
         isStreamForgeError(error) &&
-        error.code === ErrorCodes.FEATURE_NOT_FINITE &&
+        error.code === ErrorCodes.INVALID_FEATURE &&
         /feature log_return of node 6 \(window opening 2024-06-01T00:30:00.000Z in "candles"\) is Infinity/.test(
           error.message,
         ),

@@ -42,12 +42,18 @@ describe('queue manager: its PostgreSQL goes away', () => {
       status: 200,
       body: { status: 'ok', checks: { database: true, bus: true } },
     });
+    assert.match(await manager.registry.metrics(), /^queue_manager_database_up 1$/m);
     await server.stop('immediate');
     // Regression: the probe kept answering ok during an outage.
     assert.deepEqual(await ready(), {
       status: 503,
       body: { status: 'unavailable', checks: { database: false, bus: true } },
     });
+    // /metrics still answers (the queue counts stay as they were) and says the database is down: what
+    // the StreamForgeDatabaseDown alert (deploy/prometheus) watches.
+    const metrics = await manager.registry.metrics();
+    assert.match(metrics, /^queue_manager_database_up 0$/m);
+    assert.match(metrics, /^queue_manager_queues\{status="running"\} \d+$/m);
     await server.restart();
     await waitFor('ready again', async () => (await ready()).status === 200, 20_000);
   });

@@ -3,6 +3,12 @@ import { FEATURE_COUNT, FEATURE_NAMES, FeatureComputer } from './features.ts';
 import type { GraphShape } from './options.ts';
 import type { WindowRow } from './window-reader.ts';
 
+/**
+ * The smallest similarity weight: a far neighbour's kernel underflows Float32 to 0, and a weight of 0
+ * is no edge to a GCN (gnn-trainer refuses non-positive weights).
+ */
+export const MIN_WEIGHT = 1e-6;
+
 /** A typed array that doubles when full, so a graph grows without knowing its size in advance. */
 class Growable<T extends Float64Array | Float32Array | Uint32Array | Uint8Array> {
   #data: T;
@@ -40,7 +46,7 @@ class Growable<T extends Float64Array | Float32Array | Uint32Array | Uint8Array>
  * - time edge (t-1 → t), weight 1, when window t opens right after window t-1 closes (not across a gap);
  * - similarity edges (j → t) from the k nearest of the `lookback` windows before t, by Euclidean
  *   distance over features standardised by their spread so far (expanding standard deviation of
- *   windows 0…t: a later window never changes it), weight exp(−d² / (2F)) with F the features that vary.
+ *   windows 0…t: a later window never changes it), weight exp(−d² / (2F)) (at least MIN_WEIGHT) with F the features that vary.
  *   A window already linked to t in time is not a candidate (one edge per pair).
  */
 export class GraphAccumulator {
@@ -140,7 +146,7 @@ export class GraphAccumulator {
     for (let f = 0; f < FEATURE_COUNT; f += 1) if (scale[f]! > 0) varying += 1;
     const width = 2 * Math.max(1, varying);
     for (let i = 0; i < found; i += 1) {
-      this.#edge(best[i]!, t, Math.exp(-bestD[i]! / width), EDGE_KIND.similarity);
+      this.#edge(best[i]!, t, Math.max(MIN_WEIGHT, Math.exp(-bestD[i]! / width)), EDGE_KIND.similarity);
     }
   }
 

@@ -64,7 +64,11 @@ function expectedSimilarity(features: number[][], windows: WindowRow[], shape: G
     }
     candidates.sort((a, b) => a.d2 - b.d2 || b.j - a.j);
     for (const { j, d2 } of candidates.slice(0, shape.k)) {
-      edges.push({ source: j, target: t, weight: Math.exp(-d2 / (2 * Math.max(1, varying))) });
+      edges.push({
+        source: j,
+        target: t,
+        weight: Math.max(1e-6, Math.exp(-d2 / (2 * Math.max(1, varying)))),
+      });
     }
   }
   return edges;
@@ -107,6 +111,7 @@ describe('GraphAccumulator', () => {
         `weight of edge ${i}: ${edge.weight} ≠ ${want.weight}`,
       );
       assert.ok(edge.source < edge.target && edge.target - edge.source <= shape.lookback);
+      assert.ok(edge.weight > 0, `edge ${i} has a positive weight`);
     });
   });
 

@@ -36,6 +36,10 @@ const JOB_PREFIXES = [
   'CONNECTOR_',
   'SYNTHETIC_',
   'SIMULATED_',
+  // graph-builder's and gnn-trainer's tuning (GRAPH_K, GNN_EPOCHS, INFERENCE_MAX_NODES…).
+  'GRAPH_',
+  'GNN_',
+  'INFERENCE_',
 ];
 const JOB_NAMES = new Set([
   'ARCHIVE_PATH',

@@ -8,6 +8,6 @@ export * from './telemetry.ts';
 export * from './naming.ts';
 export * from './records.ts';
 export * from './canonical-records.ts';
-export * from './graph-metrics.ts';
 export * from './data-types.ts';
 export * from './request-fields.ts';
+export * from './graph-metrics.ts';

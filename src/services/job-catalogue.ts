@@ -9,7 +9,8 @@ import {
 import type { JobDefinition, WorkerRuntime } from '../launcher/job-definition.ts';
 import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
 import { connectorDefinition } from './connector/definition.ts';
-import { simulatedGnnTrainer, simulatedVisualizer } from './dummy/simulated-definitions.ts';
+import { simulatedVisualizer } from './dummy/simulated-definitions.ts';
+import { createGnnTrainerDefinition } from './gnn-trainer/definition.ts';
 import { graphBuilderDefinition } from './graph-builder/definition.ts';
 import { dummyRecipe, simulated } from './job-recipes/dummy-recipe.ts';
 import { workerRecipe } from './job-recipes/worker-recipe.ts';
@@ -24,7 +25,10 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = Object.freeze([
   loaderDefinition,
   connectorDefinition,
   graphBuilderDefinition,
-  simulatedGnnTrainer,
+  // The graph store is imported when a gnn-trainer job reads a graph, not when the catalogue loads.
+  createGnnTrainerDefinition(async (sql, collection) =>
+    (await import('./graph-builder/graph-store.ts')).readGraph(sql, collection),
+  ),
   simulatedVisualizer,
 ]);
 

@@ -32,6 +32,7 @@ describe('streamforge (the command index)', () => {
       'loader',
       'connector',
       'graph-builder',
+      'gnn-trainer',
       'geobot-gateway',
       'geobot-arm',
       'geobot-worker',
@@ -68,7 +69,7 @@ describe('streamforge (the command index)', () => {
     try {
       const file = join(dir, 'imports.txt');
       const support = join(import.meta.dirname, '..', 'support', 'trace-imports.ts');
-      for (const command of ['loader', 'connector']) {
+      for (const command of ['loader', 'connector', 'graph-builder', 'gnn-trainer']) {
         const run = streamforge([command, '--help'], ['--import', support], { TRACE_IMPORTS_FILE: file });
         assert.equal(run.code, 0, run.err);
         const loaded = readFileSync(file, 'utf8').split('\n');

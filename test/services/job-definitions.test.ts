@@ -49,9 +49,12 @@ const echoDefinition: JobDefinition = defineJob({
 });
 
 describe('a new job definition, from one catalogue line', () => {
-  // graph-builder is played by dummy-service here: its real work needs market data this test does not load.
+  // graph-builder is the echo job's upstream stage here, played by dummy-service: its real worker would
+  // need market data these queues do not load.
   const definitions = [
-    ...JOB_DEFINITIONS.map((d) => (d.target === 'graph-builder' ? { ...d, worker: undefined } : d)),
+    ...JOB_DEFINITIONS.map((d) =>
+      d.target === 'graph-builder' ? defineJob({ ...d, worker: undefined }) : d,
+    ),
     echoDefinition,
   ];
   const bus = new MemoryBus();
@@ -156,12 +159,12 @@ describe('a new job definition, from one catalogue line', () => {
   });
 
   it('is a CLI command with its own help, run by the generic job command', async () => {
-    const entries = jobCommandEntries(definitions);
+    const entries = jobCommandEntries([...JOB_DEFINITIONS, echoDefinition]);
     assert.deepEqual(
       entries.map((e) => e.name),
-      ['loader', 'connector', 'echo'],
+      ['loader', 'connector', 'graph-builder', 'gnn-trainer', 'echo'],
     );
-    const command = await entries[2]!.load();
+    const command = await entries.find((e) => e.name === 'echo')!.load();
     assert.equal(command.help, echoDefinition.worker!.cli.help);
     const code = await command.run([], {
       TELEMETRY_PRODUCER_ID: 'echo-job__clirun',

@@ -95,11 +95,11 @@ export const upCommand: CliCommand = {
   help: `Usage: streamforge up [--port 8080] [--host 127.0.0.1] [--data-dir ./.streamforge]
 
 The embedded all-in-one: the queue manager, its web dashboard (at /) and REST API (Swagger UI at
-/docs), every job run in-process on an in-memory bus, and the state in PGlite (PostgreSQL in WASM) under --data-dir, so
-queues survive a restart. loader-producer and arango-connector are the real workers (the loader
-reads Binance, archive files or a synthetic source; the connector writes collections into the same
-PGlite), and so is graph-builder (graphs of those collections, in the same PGlite); the other
-targets are played by dummy-service until they exist.
+/docs), every job run in-process on an in-memory bus, and the state in PGlite (PostgreSQL in WASM)
+under --data-dir, so queues survive a restart. loader-producer, arango-connector, graph-builder and
+gnn-trainer are the real workers (the loader reads Binance, archive files or a synthetic source; the
+connector writes collections into the same PGlite, graph-builder graphs and gnn-trainer models too);
+the visualizer is played by dummy-service until it exists.
 Memory stays flat across queues: records every reader committed are released from the in-memory
 bus, and a queue's data topics are deleted once it ended with their jobs finished (collections stay).
 
@@ -151,7 +151,7 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     // Records every reader is done with are released as they are committed, and an ended queue's data
     // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
     const bus = new MemoryBus({ releaseConsumed: true });
-    // loader-producer, arango-connector and graph-builder are real workers (BINANCE_API_URL… from the environment).
+    // Every target with a worker runs it (BINANCE_API_URL, GRAPH_*, GNN_*… from the environment).
     const catalog = createJobCatalog({ simulation: config.simulation, workers: { env, store: sql } });
     const jobLogger = createLogger({
       service: 'job',

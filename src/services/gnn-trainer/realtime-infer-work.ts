@@ -63,7 +63,17 @@ async function tick(
   options: RealtimeInferOptions,
   scoredUpTo: number,
 ): Promise<{ predictions: PredictionRecord[]; newest: number } | undefined> {
-  const graph = await deps.loadGraph(options.graphCollection);
+  let graph: GraphData;
+  try {
+    graph = await deps.loadGraph(options.graphCollection);
+  } catch (error) {
+    // Started with its queue's realtime_graph, it runs before the first graph is stored: wait for it.
+    if (isStreamForgeError(error) && error.code === ErrorCodes.NOT_FOUND) {
+      await deps.report({ message: `waiting for the graph ${options.graphCollection}` });
+      return undefined;
+    }
+    throw error;
+  }
   const n = nodeCount(graph);
   const nodes: number[] = [];
   for (let i = n - 1; i >= 0 && nodes.length < options.maxNodesPerTick; i--) {

@@ -3,6 +3,7 @@
 // yet the job waits and says so; a stop ends it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ErrorCodes, StreamForgeError } from '../../../src/protocol/index.ts';
 import type { JobProgress } from '../../../src/runtime/index.ts';
 import type { PostgresClient } from '../../../src/store/index.ts';
 import { saveModel } from '../../../src/services/gnn-trainer/market/model-store.ts';
@@ -111,6 +112,46 @@ describe('realtime_gnn_infer work', () => {
     const last = reports.at(-1) as JobProgress & { prediction: PredictionRecord };
     assert.equal(last.prediction.open_time, iso(full, 339));
     assert.ok(['down', 'flat', 'up'].includes(last.prediction.direction));
+  });
+
+  // Regression (seed 004 example 2): started with its queue's realtime_graph, the job ran before the
+  // first graph was stored, and the graph's SF_NOT_FOUND ended it with `error`.
+  it('waits for a graph that is not stored yet instead of failing', async () => {
+    let ticks = 0;
+    const controller = new AbortController();
+    const reports: JobProgress[] = [];
+    let published = 0;
+    const outcome = await runRealtimeInfer(
+      {
+        sql,
+        signal: controller.signal,
+        loadGraph: () => {
+          ticks += 1;
+          if (ticks === 1)
+            return Promise.reject(new StreamForgeError(ErrorCodes.NOT_FOUND, 'no graph named x'));
+          return Promise.resolve(prefix(full, 300));
+        },
+        publish: (predictions) => {
+          published += predictions.length;
+          controller.abort();
+          return Promise.resolve();
+        },
+        report: (progress) => {
+          reports.push(progress);
+          return Promise.resolve();
+        },
+      },
+      {
+        graphCollection: full.collection,
+        modelOutput,
+        predictionsCollection,
+        intervalMs: 5,
+        maxNodesPerTick: 4,
+      },
+    );
+    assert.match(String(reports[0]!.message), /waiting for the graph/);
+    assert.equal(published, 4, 'scored once the graph is there');
+    assert.equal(outcome.records_written, 4);
   });
 });
 

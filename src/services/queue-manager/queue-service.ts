@@ -1,11 +1,8 @@
 import type { Bus } from '../../bus/index.ts';
 import { ErrorCodes, StreamForgeError, errorMessage } from '../../protocol/index.ts';
-import {
-  definitionsOf,
-  type JobCatalog,
-  type JobDefinition,
-  type JobLauncher,
-} from '../../launcher/index.ts';
+// The launcher's files, not its index: `up` must not load the Kubernetes client the index brings.
+import { definitionsOf, type JobCatalog } from '../../launcher/job-catalog.ts';
+import type { JobDefinition, JobLauncher } from '../../launcher/index.ts';
 import type { Logger } from '../../runtime/index.ts';
 import type { QueueManagerConfig } from './config.ts';
 import { QueueCache } from './queue-cache.ts';

@@ -8,7 +8,9 @@ import {
   queueId as makeQueueId,
   telemetryId as makeTelemetryId,
 } from '../../../protocol/index.ts';
-import { definitionsOf, ruleOf, type JobCatalog, type JobDefinition } from '../../../launcher/index.ts';
+// The launcher's files, not its index: `up` must not load the Kubernetes client the index brings.
+import { definitionsOf, type JobCatalog } from '../../../launcher/job-catalog.ts';
+import { ruleOf, type JobDefinition } from '../../../launcher/job-definition.ts';
 import { dependencies } from './dependencies.ts';
 import { resolveInputs, namesOf } from './inputs.ts';
 import type { JobRequest, ResolvedInput, StartQueue } from './schema.ts';

@@ -127,16 +127,12 @@ describe('the dashboard in chromium, on streamforge up', { skip: missing, timeou
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       body: JSON.stringify({
+        // Ten years of synthetic 1m candles: long enough to be running when Stop is clicked.
         symbol: 'ETHUSDT',
-        time_range: '2024-06-01:2024-06-01',
+        time_range: '2014-06-01:2024-06-01',
         requests: [
-          {
-            target: 'graph-builder',
-            type: 'gnn_graph',
-            collection_inputs: ['x'],
-            collection_output: 'eth_g',
-          },
-          { target: 'gnn-trainer', type: 'gnn_train', graph_collection: 'eth_g', model_output: 'eth_m' },
+          { target: 'loader-producer', type: 'synthetic_candles_1m' },
+          { target: 'arango-connector', type: 'synthetic_candles_1m' },
         ],
       }),
     });

@@ -159,8 +159,8 @@ describe('deploy/kubernetes', () => {
         ...seedJobSpec(),
         symbol,
         queueId: queue,
-        target: 'graph-builder',
-        name: kubernetesJobName('graph-builder', symbol, 'q1w2e3'),
+        target: 'visualizer', // graph-builder and gnn-trainer have Kafka users of their own now
+        name: kubernetesJobName('visualizer', symbol, 'q1w2e3'),
       },
       ['dummy'],
       options,

@@ -7,10 +7,17 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readConsumerOptions } from '../../src/consumer/env.ts';
 import { jobEnvironment } from '../../src/launcher/job-env.ts';
-import { DEFAULT_QUEUE_CONTROL_TOPIC, DEFAULT_QUEUE_EVENTS_TOPIC } from '../../src/protocol/index.ts';
+import {
+  DEFAULT_QUEUE_CONTROL_TOPIC,
+  DEFAULT_QUEUE_EVENTS_TOPIC,
+  graphMetricsTopic,
+} from '../../src/protocol/index.ts';
+import { dataTopic } from '../../src/protocol/naming.ts';
 import { readJobConfig } from '../../src/runtime/config/job-config.ts';
 import { planConnector } from '../../src/services/connector/connector-work.ts';
 import { readConnectorOptions } from '../../src/services/connector/options.ts';
+import { readGnnTrainerOptions } from '../../src/services/gnn-trainer/options.ts';
+import { readGraphBuilderOptions } from '../../src/services/graph-builder/options.ts';
 import { readQueueManagerConfig } from '../../src/services/queue-manager/config.ts';
 import { allowed, type Access, type Acl } from './support/kafka-acls.ts';
 import { kustomizeBuild, overlayRoot } from './support/kustomize.ts';
@@ -173,13 +180,75 @@ describe('deploy/strimzi ACLs follow the code', () => {
     assertDenied('streamforge-arango-connector', neverForJobs);
   });
 
-  it('other jobs (played by dummy-service): the control plane only', () => {
+  // The analytics jobs of the same queue, their environments as the launcher gives them, their topics
+  // as their code names them: realtime_graph's metrics topic, realtime_gnn_infer's predictions topic.
+  const graphEnv = jobEnvironment({
+    ...spec,
+    target: 'graph-builder',
+    type: 'realtime_graph',
+    dataTopic: dataTopic(spec.queueId, 'realtime_graph'),
+    params: { collection_inputs: [spec.collection], collection_output: 'btcusdt_graph' },
+  });
+  const metricsTopic =
+    readGraphBuilderOptions(graphEnv).metricsTopic ?? graphMetricsTopic(graphEnv.QUEUE_ID!);
+  const predictionsTopic = readGnnTrainerOptions(
+    jobEnvironment({
+      ...spec,
+      target: 'gnn-trainer',
+      type: 'realtime_gnn_infer',
+      dataTopic: dataTopic(spec.queueId, 'realtime_gnn_infer'),
+      params: { graph_collection: 'btcusdt_graph' },
+    }),
+  ).topic;
+  const neverForAnalytics = [
+    ...neverForJobs,
+    topic(spec.dataTopic, 'Read'), // graphs and models come from the store, not from topics
+    group(plan.groupId, 'Read'),
+    group(offsets, 'Read'),
+    topic(metricsTopic, 'Read'), // the visualizer's, not theirs
+    topic(predictionsTopic, 'Read'),
+    topic(metricsTopic, 'Delete'),
+    topic(predictionsTopic, 'Delete'),
+    topic(DEFAULT_QUEUE_CONTROL_TOPIC, 'Create'),
+  ];
+
+  it('the analytics topics are data topics of the queue, under the prefix the users are given', () => {
+    // Not the connector's data topic, so the must-allow lists below test new names.
+    for (const name of [metricsTopic, predictionsTopic]) {
+      assert.ok(name.startsWith(`${spec.queueId}.`), name);
+      assert.notEqual(name, spec.dataTopic);
+    }
+  });
+
+  it('graph-builder: the control plane, and creating and writing its metrics topic', () => {
+    assertAllowed('streamforge-graph-builder', [
+      ...controlPlane,
+      topic(metricsTopic, 'Create'),
+      topic(metricsTopic, 'Write'),
+      topic(metricsTopic, 'Describe'),
+    ]);
+    assertDenied('streamforge-graph-builder', neverForAnalytics);
+  });
+
+  it('gnn-trainer: the control plane, and creating and writing its predictions topic', () => {
+    assertAllowed('streamforge-gnn-trainer', [
+      ...controlPlane,
+      topic(predictionsTopic, 'Create'),
+      topic(predictionsTopic, 'Write'),
+      topic(predictionsTopic, 'Describe'),
+    ]);
+    assertDenied('streamforge-gnn-trainer', neverForAnalytics);
+  });
+
+  it('other jobs (the visualizer, dummy-service): the control plane only', () => {
     assertAllowed('streamforge-jobs', controlPlane);
     assertDenied('streamforge-jobs', [
       ...neverForJobs,
       topic(spec.dataTopic, 'Read'),
       topic(spec.dataTopic, 'Write'),
       topic(spec.dataTopic, 'Create'),
+      topic(metricsTopic, 'Write'),
+      topic(predictionsTopic, 'Write'),
     ]);
   });
 

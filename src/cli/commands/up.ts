@@ -18,13 +18,13 @@ import { serveUntilSignal, startOrClose } from './serve.ts';
 async function loadEmbedded() {
   const [manager, graphs, recipes, connector] = await Promise.all([
     import('../../services/queue-manager/queue-manager.ts'),
-    import('../../services/queue-manager/graphs/table-graph-reader.ts'),
+    import('../../services/queue-manager/graphs/graph-reader.ts'),
     import('../../services/job-catalogue.ts'),
     import('../../services/connector/index.ts'),
   ]);
   return {
     QueueManager: manager.QueueManager,
-    tableGraphReader: graphs.tableGraphReader,
+    storeGraphReader: graphs.storeGraphReader,
     createJobCatalog: recipes.createJobCatalog,
     PostgresSink: connector.PostgresSink,
   };
@@ -146,7 +146,7 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     // A fresh data directory starts from a saved initdb (see PGliteTemplate), kept beside Node's
     // compile cache in the OS temp directory.
     const opening = PGliteClient.open({ dataDir, templateDir: join(tmpdir(), 'streamforge-cache') });
-    const [sql, { QueueManager, tableGraphReader, createJobCatalog, PostgresSink }] =
+    const [sql, { QueueManager, storeGraphReader, createJobCatalog, PostgresSink }] =
       await openAndLoad(opening);
     // Records every reader is done with are released as they are committed, and an ended queue's data
     // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
@@ -160,8 +160,8 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     const launcher = new InlineLauncher({ bus, catalog, logger: jobLogger });
     // GET /collections/{name}: the collections the in-process connectors write into this PGlite.
     const collections = new PostgresSink(sql);
-    // GET /graphs/{name} for the dashboard's graph page (graph-builder's store replaces the table reader).
-    const graphs = tableGraphReader(sql);
+    // GET /graphs/{name} for the dashboard's graph page (the graphs graph-builder stored).
+    const graphs = storeGraphReader(sql);
     const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections, graphs });
     await startOrClose(manager, bus, sql);
     const geobot = flags.geobot

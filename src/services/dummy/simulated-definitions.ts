@@ -31,16 +31,3 @@ export const simulatedGnnTrainer = defineJob({
   output: { field: 'model_output', kind: 'model' },
   upstream: ['graph-builder'],
 });
-
-/** visualizer: streams a graph's metrics to the dashboard. */
-export const simulatedVisualizer = defineJob({
-  target: 'visualizer',
-  service: 'dummy-service',
-  summary: "streams a graph's metrics (simulated)",
-  types: [typeRule('graph_metrics_stream', true, 'graph_metrics_stream')],
-  fields: {
-    source: Type.Optional(collectionField('visualizer: collection it reads')),
-  },
-  inputs: [{ field: 'source', kind: 'graph', mustResolve: false }],
-  upstream: ['graph-builder'],
-});

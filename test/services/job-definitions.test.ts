@@ -159,9 +159,9 @@ describe('a new job definition, from one catalogue line', () => {
     const entries = jobCommandEntries(definitions);
     assert.deepEqual(
       entries.map((e) => e.name),
-      ['loader', 'connector', 'echo'],
+      ['loader', 'connector', 'visualizer', 'echo'],
     );
-    const command = await entries[2]!.load();
+    const command = await entries[3]!.load();
     assert.equal(command.help, echoDefinition.worker!.cli.help);
     const code = await command.run([], {
       TELEMETRY_PRODUCER_ID: 'echo-job__clirun',

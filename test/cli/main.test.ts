@@ -32,6 +32,7 @@ describe('streamforge (the command index)', () => {
       'loader',
       'connector',
       'graph-builder',
+      'visualizer',
       'geobot-gateway',
       'geobot-arm',
       'geobot-worker',

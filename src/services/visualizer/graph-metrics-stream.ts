@@ -109,10 +109,13 @@ export function createVisualizerWork(options: VisualizerOptions, deps: Visualize
           published += 1;
           lastVersion = versionOf(message);
           last = message;
+          // The same metrics ride on the `loading` event: the manager stores and streams telemetry, so the
+          // dashboard's graph page shows them live from the queue's event stream (docs/dashboard.md).
           await ctx.report({
             records_written: message.nodes,
             message: `graph ${options.source}: ${message.nodes} nodes, ${message.edges} edges, density ${message.density.toPrecision(3)}, ${message.components.count} components, ${message.communities.count} communities; metrics #${published} on ${topic}`,
-          });
+            graph_metrics: message,
+          } as JobProgress);
         }
         await sleep(options.pollIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
       }

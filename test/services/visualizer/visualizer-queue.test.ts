@@ -79,7 +79,7 @@ describe('visualizer under the embedded manager (inline launcher)', () => {
       requests: [{ target: 'visualizer', type: 'graph_metrics_stream', source: 'btc_graph_viz' }],
     });
     assert.equal(started.status, 201, JSON.stringify(started.body));
-    const id = started.body.queue_id as string;
+    const id = started.body.queue_id;
     const payload = await firstTelemetry(
       `${http.base}/queues/${id}/events?stream=true`,
       (p) => p.event === 'loading' && p.graph_metrics !== undefined,

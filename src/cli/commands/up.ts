@@ -98,8 +98,9 @@ The embedded all-in-one: the queue manager, its web dashboard (at /) and REST AP
 /docs), every job run in-process on an in-memory bus, and the state in PGlite (PostgreSQL in WASM) under --data-dir, so
 queues survive a restart. loader-producer and arango-connector are the real workers (the loader
 reads Binance, archive files or a synthetic source; the connector writes collections into the same
-PGlite), and so is graph-builder (graphs of those collections, in the same PGlite); the other
-targets are played by dummy-service until they exist.
+PGlite), and so are graph-builder (graphs of those collections, in the same PGlite) and the
+visualizer (a graph's metrics, live on the dashboard's graph page); gnn-trainer is played by
+dummy-service.
 Memory stays flat across queues: records every reader committed are released from the in-memory
 bus, and a queue's data topics are deleted once it ended with their jobs finished (collections stay).
 
@@ -151,7 +152,7 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     // Records every reader is done with are released as they are committed, and an ended queue's data
     // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
     const bus = new MemoryBus({ releaseConsumed: true });
-    // loader-producer, arango-connector and graph-builder are real workers (BINANCE_API_URL… from the environment).
+    // loader-producer, arango-connector, graph-builder and visualizer are real workers (BINANCE_API_URL… from the environment).
     const catalog = createJobCatalog({ simulation: config.simulation, workers: { env, store: sql } });
     const jobLogger = createLogger({
       service: 'job',

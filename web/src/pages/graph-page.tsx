@@ -110,7 +110,6 @@ export function GraphPage({ name, queue }: { name: string; queue?: string | unde
             : 'Graph'
         }
       />
-      {queue !== undefined && <LiveGraphMetrics name={name} queue={queue} onChange={onMetrics} />}
       {graph && (
         <ul class="legend" aria-label="Communities">
           {[...new Set(graph.nodes.map((n) => n.community))]
@@ -123,6 +122,7 @@ export function GraphPage({ name, queue }: { name: string; queue?: string | unde
             ))}
         </ul>
       )}
+      {queue !== undefined && <LiveGraphMetrics name={name} queue={queue} onChange={onMetrics} />}
     </section>
   );
 }

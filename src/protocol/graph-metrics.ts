@@ -74,3 +74,49 @@ export const parseGraphMetricsMessage = createJsonParser(GraphMetricsMessageSche
 export function graphMetricsTopic(queueId: string): string {
   return dataTopic(queueId, 'graph_metrics');
 }
+
+const Window = Type.Object({
+  node: Count,
+  open_time: Type.Number({ description: 'ms since the epoch' }),
+  close: Type.Number(),
+  degree: Count,
+  pagerank: Type.Number(),
+  community: Count,
+});
+
+/**
+ * What the visualizer (graph_metrics_stream) publishes on its topic (key: queue_id) each time the graph
+ * it follows changed: a compact view of the graph for the dashboard. Readers ignore unknown fields.
+ */
+export const VisualizerMetricsMessageSchema = Type.Object(
+  {
+    kind: Type.Literal('graph_metrics_stream'),
+    queue_id: Type.String({ minLength: 1 }),
+    telemetry_id: Type.String({ minLength: 1 }),
+    source: Type.String({ minLength: 1, description: 'the graph followed (the request field `source`)' }),
+    symbol: Type.String(),
+    interval: Type.String(),
+    sent_at: Type.Number({ description: 'Unix seconds (float)' }),
+    nodes: Count,
+    edges: Count,
+    density: Type.Number(),
+    components: Type.Object({ count: Count, largest: Count }),
+    communities: Type.Object({ count: Count, modularity: Type.Number(), largest: Type.Array(Count) }),
+    first_open_time: Type.Union([Type.Number(), Type.Null()]),
+    last_open_time: Type.Union([Type.Number(), Type.Null()]),
+    pagerank_top: Type.Array(Type.Object({ node: Count, open_time: Type.Number(), score: Type.Number() })),
+    newest: Type.Array(Window, { description: 'the newest windows, newest last' }),
+  },
+  { additionalProperties: true },
+);
+export type VisualizerMetricsMessage = Static<typeof VisualizerMetricsMessageSchema>;
+
+export const parseVisualizerMetricsMessage = createJsonParser(
+  VisualizerMetricsMessageSchema,
+  'visualizer metrics',
+);
+
+/** The default topic of a queue's visualizer: `{queue_id}.graph_metrics_stream`. */
+export function visualizerMetricsTopic(queueId: string): string {
+  return dataTopic(queueId, 'graph_metrics_stream');
+}

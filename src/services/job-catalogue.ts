@@ -9,12 +9,12 @@ import {
 import type { JobDefinition, WorkerRuntime } from '../launcher/job-definition.ts';
 import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
 import { connectorDefinition } from './connector/definition.ts';
-import { simulatedVisualizer } from './dummy/simulated-definitions.ts';
 import { createGnnTrainerDefinition } from './gnn-trainer/definition.ts';
 import { graphBuilderDefinition } from './graph-builder/definition.ts';
 import { dummyRecipe, simulated } from './job-recipes/dummy-recipe.ts';
 import { workerRecipe } from './job-recipes/worker-recipe.ts';
 import { loaderDefinition } from './loader/definition.ts';
+import { visualizerDefinition } from './visualizer/definition.ts';
 
 /**
  * Every target StreamForge runs, one line each, in the order the API and the CLI list them. A target
@@ -29,7 +29,7 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = Object.freeze([
   createGnnTrainerDefinition(async (sql, collection) =>
     (await import('./graph-builder/graph-store.ts')).readGraph(sql, collection),
   ),
-  simulatedVisualizer,
+  visualizerDefinition,
 ]);
 
 export interface JobCatalogOptions {

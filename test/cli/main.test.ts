@@ -33,6 +33,7 @@ describe('streamforge (the command index)', () => {
       'connector',
       'graph-builder',
       'gnn-trainer',
+      'visualizer',
       'geobot-gateway',
       'geobot-arm',
       'geobot-worker',

@@ -162,7 +162,7 @@ describe('a new job definition, from one catalogue line', () => {
     const entries = jobCommandEntries([...JOB_DEFINITIONS, echoDefinition]);
     assert.deepEqual(
       entries.map((e) => e.name),
-      ['loader', 'connector', 'graph-builder', 'gnn-trainer', 'echo'],
+      ['loader', 'connector', 'graph-builder', 'gnn-trainer', 'visualizer', 'echo'],
     );
     const command = await entries.find((e) => e.name === 'echo')!.load();
     assert.equal(command.help, echoDefinition.worker!.cli.help);

@@ -70,6 +70,7 @@ describe('the dashboard in chromium, on streamforge up', { skip: missing, timeou
         BINANCE_API_URL: `http://127.0.0.1:${binance}`,
         BINANCE_MAX_RETRIES: '0',
         LOG_LEVEL: 'warn',
+        VISUALIZER_POLL_SECONDS: '0.3',
       },
     );
     url = await up.waitForOutput('streamforge up', /StreamForge is up in [\d.]+ s: (http:\/\/\S+)/, TIMEOUT);
@@ -127,13 +128,10 @@ describe('the dashboard in chromium, on streamforge up', { skip: missing, timeou
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       body: JSON.stringify({
-        // Ten years of synthetic 1m candles: long enough to be running when Stop is clicked.
         symbol: 'ETHUSDT',
-        time_range: '2014-06-01:2024-06-01',
-        requests: [
-          { target: 'loader-producer', type: 'synthetic_candles_1m' },
-          { target: 'arango-connector', type: 'synthetic_candles_1m' },
-        ],
+        time_range: '2024-06-01:2024-06-01',
+        // A streaming job: the real visualizer following the fixture graph, running until stopped.
+        requests: [{ target: 'visualizer', type: 'graph_metrics_stream', source: GRAPH }],
       }),
     });
     assert.equal(res.status, 201);
@@ -142,6 +140,13 @@ describe('the dashboard in chromium, on streamforge up', { skip: missing, timeou
     await row.and(page.locator('[data-status="running"]')).waitFor();
     await shot('03-list-running');
     await row.getByRole('link').click();
+    await queueStatus('running');
+    // The visualizer's metrics, live on the graph page it links to.
+    await page.getByRole('link', { name: `live metrics of ${GRAPH}` }).click();
+    await page.getByTestId('live-nodes').filter({ hasText: /^24$/ }).waitFor();
+    assert.match((await page.getByTestId('live-communities').textContent()) ?? '', /^2 /);
+    await shot('08-graph-live-metrics');
+    await page.goBack();
     await queueStatus('running');
     await page.getByRole('button', { name: 'Stop' }).click();
     await queueStatus('stopped');

@@ -28,7 +28,7 @@ function Page({ route }: { route: Route }) {
     case 'collection':
       return <CollectionPage key={route.name} name={route.name} />;
     case 'graph':
-      return <GraphPage key={route.name} name={route.name} />;
+      return <GraphPage key={`${route.name}/${route.queue ?? ''}`} name={route.name} queue={route.queue} />;
   }
 }
 

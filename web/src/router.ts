@@ -7,16 +7,17 @@ export type Route =
   | { page: 'queue'; id: string }
   | { page: 'data' }
   | { page: 'collection'; name: string }
-  | { page: 'graph'; name: string };
+  | { page: 'graph'; name: string; queue?: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  const [first, second] = parts;
+  const [first, second, third] = parts;
   if (first === 'start') return { page: 'start' };
   if (first === 'data') return { page: 'data' };
   if (first === 'queues' && second) return { page: 'queue', id: second };
   if (first === 'collections' && second) return { page: 'collection', name: second };
-  if (first === 'graphs' && second) return { page: 'graph', name: second };
+  if (first === 'graphs' && second)
+    return third ? { page: 'graph', name: second, queue: third } : { page: 'graph', name: second };
   return { page: 'queues' };
 }
 
@@ -26,7 +27,9 @@ export const href = {
   data: '#/data',
   queue: (id: string) => `#/queues/${encodeURIComponent(id)}`,
   collection: (name: string) => `#/collections/${encodeURIComponent(name)}`,
-  graph: (name: string) => `#/graphs/${encodeURIComponent(name)}`,
+  /** With a queue: the graph page also shows that queue's visualizer metrics live. */
+  graph: (name: string, queue?: string) =>
+    `#/graphs/${encodeURIComponent(name)}${queue === undefined ? '' : `/${encodeURIComponent(queue)}`}`,
 };
 
 export function navigate(to: string): void {

@@ -96,3 +96,26 @@ export interface GraphView {
   nodes: { t: number; close: number; community: number }[];
   edges: [number, number, number, number][];
 }
+
+/** What the visualizer (graph_metrics_stream) reports in its `loading` events as `graph_metrics`. */
+export interface VisualizerMetrics {
+  kind: 'graph_metrics_stream';
+  source: string;
+  sent_at: number;
+  nodes: number;
+  edges: number;
+  density: number;
+  components: { count: number; largest: number };
+  communities: { count: number; modularity: number; largest: number[] };
+  first_open_time: number | null;
+  last_open_time: number | null;
+  pagerank_top: { node: number; open_time: number; score: number }[];
+  newest: {
+    node: number;
+    open_time: number;
+    close: number;
+    degree: number;
+    pagerank: number;
+    community: number;
+  }[];
+}

@@ -23,7 +23,7 @@ import {
 import {
   QueueManager,
   readQueueManagerConfig,
-  tableGraphReader,
+  storeGraphReader,
 } from '../../services/queue-manager/index.ts';
 import { openStore } from '../../store/index.ts';
 import { parseFlags, type CliCommand } from '../args.ts';
@@ -114,7 +114,7 @@ See docs/queue-manager.md.`,
     // this database (jobs inherit DATABASE_URL).
     const arango = readConnectorOptions(env).arango;
     const collections = arango ? new ArangoSink(arango) : new PostgresSink(sql);
-    const graphs = tableGraphReader(sql);
+    const graphs = storeGraphReader(sql);
     const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections, graphs });
     await startOrClose(manager, bus, sql);
     try {

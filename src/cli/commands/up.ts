@@ -18,13 +18,13 @@ import { serveUntilSignal, startOrClose } from './serve.ts';
 async function loadEmbedded() {
   const [manager, graphs, recipes, connector] = await Promise.all([
     import('../../services/queue-manager/queue-manager.ts'),
-    import('../../services/queue-manager/graphs/table-graph-reader.ts'),
+    import('../../services/queue-manager/graphs/graph-reader.ts'),
     import('../../services/job-catalogue.ts'),
     import('../../services/connector/index.ts'),
   ]);
   return {
     QueueManager: manager.QueueManager,
-    tableGraphReader: graphs.tableGraphReader,
+    storeGraphReader: graphs.storeGraphReader,
     createJobCatalog: recipes.createJobCatalog,
     PostgresSink: connector.PostgresSink,
   };
@@ -96,10 +96,10 @@ export const upCommand: CliCommand = {
 
 The embedded all-in-one: the queue manager, its web dashboard (at /) and REST API (Swagger UI at
 /docs), every job run in-process on an in-memory bus, and the state in PGlite (PostgreSQL in WASM)
-under --data-dir, so queues survive a restart. loader-producer, arango-connector, graph-builder and
-gnn-trainer are the real workers (the loader reads Binance, archive files or a synthetic source; the
-connector writes collections into the same PGlite, graph-builder graphs and gnn-trainer models too);
-the visualizer is played by dummy-service until it exists.
+under --data-dir, so queues survive a restart. Every target is a real worker: loader-producer (Binance,
+archive files or a synthetic source), arango-connector (collections in the same PGlite), graph-builder
+(graphs), gnn-trainer (models and predictions) and the visualizer (a graph's metrics, live on the
+dashboard's graph page).
 Memory stays flat across queues: records every reader committed are released from the in-memory
 bus, and a queue's data topics are deleted once it ended with their jobs finished (collections stay).
 
@@ -146,7 +146,7 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     // A fresh data directory starts from a saved initdb (see PGliteTemplate), kept beside Node's
     // compile cache in the OS temp directory.
     const opening = PGliteClient.open({ dataDir, templateDir: join(tmpdir(), 'streamforge-cache') });
-    const [sql, { QueueManager, tableGraphReader, createJobCatalog, PostgresSink }] =
+    const [sql, { QueueManager, storeGraphReader, createJobCatalog, PostgresSink }] =
       await openAndLoad(opening);
     // Records every reader is done with are released as they are committed, and an ended queue's data
     // topics are deleted (the manager's DataTopicReleaser): the process does not grow with every queue.
@@ -160,8 +160,8 @@ and exits. While it runs, "streamforge collection <name>" asks it (GET /collecti
     const launcher = new InlineLauncher({ bus, catalog, logger: jobLogger });
     // GET /collections/{name}: the collections the in-process connectors write into this PGlite.
     const collections = new PostgresSink(sql);
-    // GET /graphs/{name} for the dashboard's graph page (graph-builder's store replaces the table reader).
-    const graphs = tableGraphReader(sql);
+    // GET /graphs/{name} for the dashboard's graph page (the graphs graph-builder stored).
+    const graphs = storeGraphReader(sql);
     const manager = new QueueManager({ config, sql, bus, launcher, catalog, logger, collections, graphs });
     await startOrClose(manager, bus, sql);
     const geobot = flags.geobot

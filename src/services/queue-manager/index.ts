@@ -6,6 +6,6 @@ export * from './request/schema.ts';
 export { foldTelemetry } from './telemetry/fold.ts';
 export { QueueStore } from './store/queue-store.ts';
 export type { CollectionReader } from './api/collection-routes.ts';
-export { tableGraphReader, type GraphReader } from './graphs/table-graph-reader.ts';
+export { storeGraphReader, type GraphReader } from './graphs/graph-reader.ts';
 export { graphView, type GraphView } from './graphs/graph-view.ts';
 export type { LiveQueue } from './api/live-queues.ts';

@@ -7,7 +7,7 @@ import { Health, createMetricsRegistry, portError, type Logger } from '../../run
 import { migrate, type SqlClient } from '../../store/index.ts';
 import type { CollectionReader } from './api/collection-routes.ts';
 import { buildApi } from './api/server.ts';
-import type { GraphReader } from './graphs/table-graph-reader.ts';
+import type { GraphReader } from './graphs/graph-reader.ts';
 import type { QueueManagerConfig } from './config.ts';
 import { QueueManagerMetrics } from './metrics.ts';
 import { QUEUE_MANAGER_MIGRATIONS } from './migrations.ts';

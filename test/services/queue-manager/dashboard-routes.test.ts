@@ -14,7 +14,7 @@ import { createLogger } from '../../../src/runtime/index.ts';
 import { PostgresSink } from '../../../src/services/connector/index.ts';
 import { createJobCatalog } from '../../../src/services/job-catalogue.ts';
 import {
-  tableGraphReader,
+  storeGraphReader,
   type LiveQueue,
   type QueueManager,
 } from '../../../src/services/queue-manager/index.ts';
@@ -108,7 +108,7 @@ describe('dashboard routes', () => {
       launcher,
       catalog,
       collections: sink,
-      graphs: tableGraphReader(sql),
+      graphs: storeGraphReader(sql),
       webDir,
     });
     http = api(manager);
@@ -286,6 +286,9 @@ describe('dashboard routes', () => {
       nodes: { t: number; close: number; community: number }[];
       edges: number[][];
     } & Record<string, unknown>;
+    // Read through graph-builder's graph-store: its catalog row gives the symbol and interval.
+    assert.equal(view.symbol, 'BTCUSDT');
+    assert.equal(view.interval, '5m');
     assert.equal(view.node_count, 24);
     assert.equal(view.nodes.length, 24);
     assert.equal(view.edge_count, 2 * 66 + 1);

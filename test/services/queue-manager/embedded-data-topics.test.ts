@@ -73,7 +73,7 @@ describe('queue manager, embedded: data topics of ended queues are released', ()
     const started = await http.post('/queues/start', {
       symbol: 'ETHUSDT',
       time_range: '2024-06-01:2024-06-01',
-      // A streaming job (played by dummy-service) runs until stopped.
+      // A streaming job (the real visualizer, waiting for a graph nobody writes) runs until stopped.
       requests: [{ target: 'visualizer', type: 'graph_metrics_stream', source: 'btc_graph' }],
     });
     assert.equal(started.status, 201, JSON.stringify(started.body));

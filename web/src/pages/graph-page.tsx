@@ -4,7 +4,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, getJson } from '../api.ts';
 import { formatCount } from '../format.ts';
 import { href } from '../router.ts';
-import type { GraphView } from '../types.ts';
+import type { GraphView, VisualizerMetrics } from '../types.ts';
+import { LiveGraphMetrics } from './live-graph-metrics.tsx';
 
 const PALETTE = [
   '#1f77b4',
@@ -20,20 +21,29 @@ const PALETTE = [
 ];
 
 /** A graph collection drawn with sigma (WebGL): time left to right, close price up, colour = community. */
-export function GraphPage({ name }: { name: string }) {
+export function GraphPage({ name, queue }: { name: string; queue?: string | undefined }) {
   const [graph, setGraph] = useState<GraphView | undefined>();
+  // Bumped when the visualizer reports a graph of another size: the drawing is read again.
+  const [version, setVersion] = useState(0);
+  const drawnNodes = useRef<number | undefined>(undefined);
+  const onMetrics = (m: VisualizerMetrics): void => {
+    if (drawnNodes.current !== undefined && drawnNodes.current !== m.nodes) setVersion((v) => v + 1);
+  };
   const [failure, setFailure] = useState<string | undefined>();
   const [rendered, setRendered] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const abort = new AbortController();
     getJson<GraphView>(`/graphs/${encodeURIComponent(name)}`, abort.signal)
-      .then(setGraph)
+      .then((view) => {
+        drawnNodes.current = view.node_count;
+        setGraph(view);
+      })
       .catch((error: unknown) => {
         if (!abort.signal.aborted) setFailure(error instanceof ApiFailure ? error.message : String(error));
       });
     return () => abort.abort();
-  }, [name]);
+  }, [name, version]);
   useEffect(() => {
     if (!graph || !box.current) return;
     const g = new UndirectedGraph();
@@ -112,6 +122,7 @@ export function GraphPage({ name }: { name: string }) {
             ))}
         </ul>
       )}
+      {queue !== undefined && <LiveGraphMetrics name={name} queue={queue} onChange={onMetrics} />}
     </section>
   );
 }

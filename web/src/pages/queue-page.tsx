@@ -242,6 +242,14 @@ function DataLink({ job }: { job: JobView }) {
   if (job.target === 'arango-connector' && job.type.includes('candles'))
     return <a href={href.collection(job.collection)}>chart {job.collection}</a>;
   if (job.target === 'graph-builder') return <a href={href.graph(job.collection)}>graph {job.collection}</a>;
+  // The visualizer names the graph it follows in its metrics (`graph_metrics.source`).
+  const metrics = job.last_event?.graph_metrics as { source?: unknown; queue_id?: unknown } | undefined;
+  if (
+    job.target === 'visualizer' &&
+    typeof metrics?.source === 'string' &&
+    typeof metrics.queue_id === 'string'
+  )
+    return <a href={href.graph(metrics.source, metrics.queue_id)}>live metrics of {metrics.source}</a>;
   return <>{job.collection}</>;
 }
 

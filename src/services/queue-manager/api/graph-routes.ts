@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { GraphReader } from '../graphs/table-graph-reader.ts';
+import type { GraphReader } from '../graphs/graph-reader.ts';
 import { ErrorSchema } from '../request/schema.ts';
 import { CollectionParamsSchema } from './collection-routes.ts';
 

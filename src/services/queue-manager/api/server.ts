@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Health, Logger } from '../../../runtime/index.ts';
 import type { QueueService } from '../queue-service.ts';
-import type { GraphReader } from '../graphs/table-graph-reader.ts';
+import type { GraphReader } from '../graphs/graph-reader.ts';
 import type { QueueStore } from '../store/queue-store.ts';
 import { DEFAULT_WEB_DIR, WebAssets } from '../web/web-assets.ts';
 import { dashboardRoutes } from '../web/dashboard-routes.ts';

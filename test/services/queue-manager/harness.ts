@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../../../src/bus/index.ts';
-import type { JobCatalog, JobLauncher } from '../../../src/launcher/index.ts';
+import { InlineLauncher, type JobCatalog, type JobLauncher } from '../../../src/launcher/index.ts';
 import type { Telemetry } from '../../../src/protocol/index.ts';
 import { createLogger } from '../../../src/runtime/index.ts';
 import {
@@ -64,6 +64,22 @@ export function testConfig(env: Record<string, string> = {}): QueueManagerConfig
     },
     { port: 0, host: '127.0.0.1' },
   );
+}
+
+/** startManager with every job run in-process by an InlineLauncher (its jobs' logs silenced). */
+export function startInlineManager(options: {
+  config: QueueManagerConfig;
+  sql: SqlClient;
+  bus: Bus;
+  catalog: JobCatalog;
+}): Promise<QueueManager> {
+  const { bus, catalog } = options;
+  const launcher = new InlineLauncher({
+    bus,
+    catalog,
+    logger: createLogger({ service: 'job', level: 'silent' }),
+  });
+  return startManager({ ...options, launcher });
 }
 
 export function startManager(options: {

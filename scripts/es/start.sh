@@ -30,6 +30,8 @@ LIBS="$CACHE/libs"
 log() { echo "[es] $*" >&2; }
 # shellcheck source=../maven-libs.sh
 source "$REPO/scripts/maven-libs.sh"
+# shellcheck source=../daemon-lib.sh
+source "$REPO/scripts/daemon-lib.sh"
 now_ds() { local t="${EPOCHREALTIME//[.,]/}"; echo $((t / 100000)); } # tenths of a second
 T0="$(now_ds)"
 die() { log "ERROR: $*"; exit 1; }
@@ -60,27 +62,8 @@ print_info() {
 
 # Ready = the node answers cluster health with status yellow or green (the cluster state is recovered and
 # an index can be created), and the pid is still our node.
-wait_ready() {
-  local deadline=$((SECONDS + 120)) pid
-  while :; do
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    if http_get '/_cluster/health?wait_for_status=yellow&timeout=1s' | grep -qE '"status":"(yellow|green)"'; then
-      is_node "$pid" && return 0
-    fi
-    # The pid file is written by the launched process itself: allow it a moment.
-    if { [[ -n "$pid" ]] && ! is_node "$pid"; } || { [[ -z "$pid" ]] && ((SECONDS > deadline - 110)); }; then
-      log "node process exited; last lines of $LOGFILE:"
-      tail -n 40 "$LOGFILE" >&2 || true
-      exit 1
-    fi
-    if ((SECONDS >= deadline)); then
-      log "not ready after 120 s; last lines of $LOGFILE:"
-      tail -n 40 "$LOGFILE" >&2 || true
-      exit 1
-    fi
-    sleep 0.3
-  done
-}
+node_answers() { http_get '/_cluster/health?wait_for_status=yellow&timeout=1s' | grep -qE '"status":"(yellow|green)"'; }
+wait_ready() { wait_daemon_ready node_answers is_node "$PIDFILE" "$LOGFILE" node 120 0.3; }
 
 # --- Already running? Then only report (or wait, if another start is in progress).
 if is_node "$(cat "$PIDFILE" 2>/dev/null || true)"; then

@@ -28,6 +28,8 @@ LIBS="${STREAMFORGE_CACHE:-$HOME/.cache/streamforge}/kafka-$VERSION/libs"
 log() { echo "[kafka] $*" >&2; }
 # shellcheck source=../maven-libs.sh
 source "$REPO/scripts/maven-libs.sh"
+# shellcheck source=../daemon-lib.sh
+source "$REPO/scripts/daemon-lib.sh"
 now_ds() { local t="${EPOCHREALTIME//[.,]/}"; echo $((t / 100000)); } # tenths of a second
 T0="$(now_ds)"
 die() { log "ERROR: $*"; exit 1; }
@@ -63,27 +65,8 @@ EOF
 }
 
 # Ready = the JVM logged its start-up line AND clients can connect.
-wait_ready() {
-  local deadline=$((SECONDS + 90)) pid
-  while :; do
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    if grep -q 'Kafka Server started' "$LOGFILE" 2>/dev/null && port_open "$PLAIN_PORT"; then
-      is_broker "$pid" && return 0
-    fi
-    # The pid file is written by the launched process itself: allow it a moment.
-    if { [[ -n "$pid" ]] && ! is_broker "$pid"; } || { [[ -z "$pid" ]] && ((SECONDS > deadline - 80)); }; then
-      log "broker process exited; last lines of $LOGFILE:"
-      tail -n 40 "$LOGFILE" >&2 || true
-      exit 1
-    fi
-    if ((SECONDS >= deadline)); then
-      log "not ready after 90 s; last lines of $LOGFILE:"
-      tail -n 40 "$LOGFILE" >&2 || true
-      exit 1
-    fi
-    sleep 0.5
-  done
-}
+broker_answers() { grep -q 'Kafka Server started' "$LOGFILE" 2>/dev/null && port_open "$PLAIN_PORT"; }
+wait_ready() { wait_daemon_ready broker_answers is_broker "$PIDFILE" "$LOGFILE" broker 90 0.5; }
 
 # --- Already running? Then only report (or wait, if another start is in progress).
 if is_broker "$(cat "$PIDFILE" 2>/dev/null || true)"; then

@@ -41,3 +41,10 @@ export { readConsumerOptions } from './env.ts';
 export { parseDuration } from './duration.ts';
 export { DeadLetterHeaders, type DeadLetter } from './dead-letters.ts';
 export { backoffMs, classifyFailure, type FailureKind } from './failure.ts';
+export {
+  invalidSetting,
+  readMetricsEndpoint,
+  readServiceKafka,
+  type MetricsEndpoint,
+} from './service-env.ts';
+export { runUntilSignal, type SignalledService } from './run-until-signal.ts';

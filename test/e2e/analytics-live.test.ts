@@ -7,13 +7,14 @@
 // past day would be loaded from REST and end), and inference_interval is 2s instead of 5m (a test cannot
 // wait 5 minutes for the first scores). It waits for one 1m window to close live: up to about 70 s.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PGliteClient } from '../../src/store/index.ts';
-import { BinancePeer } from '../support/binance-peer/binance-peer.ts';
-import { startCli, type CliProcess } from '../support/cli.ts';
+import type { BinancePeer } from '../support/binance-peer/binance-peer.ts';
+import type { CliProcess } from '../support/cli.ts';
+import { startUpWithPeer, stopUpWithPeer } from '../support/up-with-peer.ts';
 import { assertLiveStored, runExample2 } from './analytics-live-support.ts';
 
 describe('seed 004 example 2 through streamforge up: live graph, live inference, clean stop', () => {
@@ -22,25 +23,12 @@ describe('seed 004 example 2 through streamforge up: live graph, live inference,
   let url: string;
   const dir = mkdtempSync(join(tmpdir(), 'sf-analytics-live-'));
   before(async () => {
-    peer = await new BinancePeer({ tradesPerMinute: 1 }).start();
-    up = startCli(['up', '--port', '0', '--data-dir', dir, '--log-level', 'warn'], {
-      BINANCE_API_URL: peer.apiUrl,
-      BINANCE_WS_URL: peer.wsUrl,
-      LOADING_INTERVAL_SECONDS: '1',
-      GRAPH_POLL_SECONDS: '1',
-      GRAPH_METRICS_SECONDS: '1',
-    });
-    url = await up.waitForOutput(
-      'streamforge up to listen',
-      /StreamForge is up in [^:]+: (http:\/\/\S+)/,
-      60_000,
-    );
+    ({ peer, up, url } = await startUpWithPeer(dir, {
+      tradesPerMinute: 1,
+      env: { GRAPH_POLL_SECONDS: '1', GRAPH_METRICS_SECONDS: '1' },
+    }));
   });
-  after(async () => {
-    await up.stop('SIGTERM');
-    await peer.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopUpWithPeer({ peer, up }, dir));
 
   it('extends the graph as windows close, writes predictions, and stops', async () => {
     const run = await runExample2(url);

@@ -1,12 +1,11 @@
 // Shared by the seed 004 example 1 end-to-end tests (embedded and distributed): what a finished queue must
 // show, and what must be in the store afterwards.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SqlExecutor } from '../../src/store/index.ts';
 import { readGraph, readGraphSummary } from '../../src/services/graph-builder/graph-store.ts';
 import { loadLatestModel } from '../../src/services/gnn-trainer/market/model-store.ts';
 import { waitFor } from '../support/wait.ts';
+import { SEED_EXAMPLE_1 } from '../support/seed-examples.ts';
 
 /**
  * The range the tests load: the seed's month with E2E_FULL_MONTH=1 (about 80 s for the queue through
@@ -18,12 +17,7 @@ export const RANGE = FULL_MONTH
   : { text: '2024-06-01:2024-06-07', days: 7 };
 
 /** Seed 004, example 1 (examples/seed-004-example-1.json, the seed's payload), for RANGE. */
-export const EXAMPLE_1 = {
-  ...(JSON.parse(
-    readFileSync(join(import.meta.dirname, '../../examples/seed-004-example-1.json'), 'utf8'),
-  ) as { symbol: string; requests: object[] }),
-  time_range: RANGE.text,
-};
+export const EXAMPLE_1 = { ...SEED_EXAMPLE_1, time_range: RANGE.text };
 
 /** 5m candle windows in RANGE. */
 export const WINDOWS = RANGE.days * 288;

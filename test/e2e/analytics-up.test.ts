@@ -3,13 +3,14 @@
 // on. Every job is the real one. The queue finishes; graph and model are read back from the PGlite the
 // jobs wrote; the trainer's final event carries test accuracy and baselines.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PGliteClient } from '../../src/store/index.ts';
-import { BinancePeer } from '../support/binance-peer/binance-peer.ts';
-import { startCli, type CliProcess } from '../support/cli.ts';
+import type { BinancePeer } from '../support/binance-peer/binance-peer.ts';
+import type { CliProcess } from '../support/cli.ts';
+import { startUpWithPeer, stopUpWithPeer } from '../support/up-with-peer.ts';
 import {
   EXAMPLE_1,
   RANGE,
@@ -31,23 +32,9 @@ describe('seed 004 example 1 through streamforge up, every job real', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sf-analytics-up-'));
 
   before(async () => {
-    peer = await new BinancePeer({ tradesPerMinute: TRADES_PER_MINUTE }).start();
-    up = startCli(['up', '--port', '0', '--data-dir', dir, '--log-level', 'warn'], {
-      BINANCE_API_URL: peer.apiUrl,
-      BINANCE_WS_URL: peer.wsUrl,
-      LOADING_INTERVAL_SECONDS: '1',
-    });
-    url = await up.waitForOutput(
-      'streamforge up to listen',
-      /StreamForge is up in [^:]+: (http:\/\/\S+)/,
-      60_000,
-    );
+    ({ peer, up, url } = await startUpWithPeer(dir, { tradesPerMinute: TRADES_PER_MINUTE }));
   });
-  after(async () => {
-    await up.stop('SIGTERM');
-    await peer.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopUpWithPeer({ peer, up }, dir));
 
   it('finishes with the graph and the model in PGlite and the scores in the final telemetry', async () => {
     const started = performance.now();

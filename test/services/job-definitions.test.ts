@@ -6,14 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import { MemoryBus } from '../../src/bus/index.ts';
 import { jobCommandEntries } from '../../src/cli/job-commands.ts';
-import { InlineLauncher, defineJob, type JobDefinition } from '../../src/launcher/index.ts';
+import { defineJob, type JobDefinition } from '../../src/launcher/index.ts';
 import { collectionField, typeRule } from '../../src/protocol/index.ts';
-import { createLogger } from '../../src/runtime/index.ts';
 import { JOB_DEFINITIONS, createJobCatalog } from '../../src/services/job-catalogue.ts';
 import type { QueueManager } from '../../src/services/queue-manager/index.ts';
 import type { PostgresClient } from '../../src/store/index.ts';
 import { waitFor } from '../support/wait.ts';
-import { api, startManager, testConfig, testSchema } from './queue-manager/harness.ts';
+import { api, startInlineManager, testConfig, testSchema } from './queue-manager/harness.ts';
 
 /** What the echo job's work was given, by telemetry id: its options, read from its environment. */
 const echoed = new Map<string, { from: string | undefined; to: string | undefined }>();
@@ -69,12 +68,7 @@ describe('a new job definition, from one catalogue line', () => {
     sql = await schema.open();
     // Workers given: echo-job runs its own work; the other targets of these queues are simulated.
     const catalog = createJobCatalog({ simulation: config.simulation, workers: { env: {} }, definitions });
-    const launcher = new InlineLauncher({
-      bus,
-      catalog,
-      logger: createLogger({ service: 'job', level: 'silent' }),
-    });
-    manager = await startManager({ config, sql, bus, launcher, catalog });
+    manager = await startInlineManager({ config, sql, bus, catalog });
     http = api(manager);
   });
 

@@ -1,11 +1,16 @@
 import type { KafkaConnectionOptions } from '../../bus/index.ts';
-import { readConsumerOptions, type ResolvedConsumerOptions } from '../../consumer/index.ts';
-import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
+import {
+  invalidSetting,
+  readConsumerOptions,
+  readMetricsEndpoint,
+  readServiceKafka,
+  type MetricsEndpoint,
+  type ResolvedConsumerOptions,
+} from '../../consumer/index.ts';
 import {
   readBoolean,
   readChoice,
   readInteger,
-  readKafkaConfig,
   readString,
   requireString,
   type Env,
@@ -33,16 +38,8 @@ export interface ConsumerServiceConfig {
   readonly kafka: KafkaConnectionOptions;
   /** KAFKA_TOPIC, KAFKA_GROUP_ID, KAFKA_MIN_BYTES… (see src/consumer/options.ts). */
   readonly consumer: ResolvedConsumerOptions;
-  readonly metrics: {
-    /** METRICS_ENABLED, default true: serve /metrics and /health/*. */
-    readonly enabled: boolean;
-    /** From METRICS_PORT (":9091", "9091" or "127.0.0.1:9091"); default all interfaces. */
-    readonly host: string;
-    /** METRICS_PORT, default 9091. */
-    readonly port: number;
-    /** METRICS_PATH, default /metrics. */
-    readonly path: string;
-  };
+  /** METRICS_ENABLED, METRICS_PORT (default :9091, all interfaces), METRICS_PATH (default /metrics). */
+  readonly metrics: MetricsEndpoint;
   readonly database: {
     /** DATABASE_URL (required): the PostgreSQL that holds the users table. */
     readonly url: string;
@@ -67,13 +64,11 @@ export function readConsumerServiceConfig(env: Env): ConsumerServiceConfig {
   const d = CONSUMER_SERVICE_DEFAULTS;
   const debug = readBoolean(env, 'APP_DEBUG', false);
   const clientId = readString(env, 'KAFKA_CLIENT_ID', d.clientId);
-  const hasBrokers = readString(env, 'KAFKA_BOOTSTRAP_SERVERS') ?? readString(env, 'KAFKA_BROKER_LIST');
-  const kafka = readKafkaConfig(hasBrokers ? env : { ...env, KAFKA_BROKER_LIST: d.brokers }, clientId);
-  const metricsPath = readString(env, 'METRICS_PATH', d.metricsPath);
-  if (!metricsPath.startsWith('/')) throw invalid('METRICS_PATH', metricsPath, 'a path such as /metrics');
+  const kafka = readServiceKafka(env, clientId, d.brokers);
+  const metrics = readMetricsEndpoint(env, { port: d.metricsPort, path: d.metricsPath });
   const schema = readString(env, 'DATABASE_SCHEMA', d.schema);
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
-    throw invalid('DATABASE_SCHEMA', schema, 'a lower-case SQL identifier');
+    throw invalidSetting('DATABASE_SCHEMA', schema, 'a lower-case SQL identifier');
   return Object.freeze({
     app: Object.freeze({
       name: readString(env, 'APP_NAME', d.appName),
@@ -90,13 +85,9 @@ export function readConsumerServiceConfig(env: Env): ConsumerServiceConfig {
       ),
       format: readChoice(env, 'LOG_FORMAT', ['json', 'text'] as const, 'json'),
     }),
-    kafka: kafka!,
+    kafka,
     consumer: readConsumerOptions(env),
-    metrics: Object.freeze({
-      enabled: readBoolean(env, 'METRICS_ENABLED', true),
-      ...parseListen(readString(env, 'METRICS_PORT', d.metricsPort)),
-      path: metricsPath,
-    }),
+    metrics,
     database: Object.freeze({
       url: requireString(
         env,
@@ -107,19 +98,4 @@ export function readConsumerServiceConfig(env: Env): ConsumerServiceConfig {
       maxConnections: readInteger(env, 'DATABASE_MAX_CONNECTIONS', 10, 1),
     }),
   });
-}
-
-/** Go's listen address forms: ":9091", "9091", "127.0.0.1:9091". */
-function parseListen(value: string): { host: string; port: number } {
-  const match = /^(?:(.*):)?(\d{1,5})$/.exec(value);
-  const port = Number(match?.[2]);
-  if (!match || port > 65535) throw invalid('METRICS_PORT', value, 'a port such as :9091 or 9091');
-  return { host: match[1] || '0.0.0.0', port };
-}
-
-function invalid(name: string, value: string, expected: string): StreamForgeError {
-  return new StreamForgeError(
-    ErrorCodes.INVALID_CONFIG,
-    `${name}="${value}" is invalid: expected ${expected}`,
-  );
 }

@@ -1,15 +1,16 @@
 import type { KafkaConnectionOptions } from '../../bus/index.ts';
-import { parseDuration, readConsumerOptions, type ResolvedConsumerOptions } from '../../consumer/index.ts';
+import {
+  invalidSetting,
+  parseDuration,
+  readConsumerOptions,
+  readMetricsEndpoint,
+  readServiceKafka,
+  type MetricsEndpoint,
+  type ResolvedConsumerOptions,
+} from '../../consumer/index.ts';
 import { GEOBOT_TOPICS } from '../../protocol/geobot/envelope.ts';
 import { ErrorCodes, StreamForgeError } from '../../protocol/index.ts';
-import {
-  readBoolean,
-  readChoice,
-  readInteger,
-  readKafkaConfig,
-  readString,
-  type Env,
-} from '../../runtime/index.ts';
+import { readChoice, readInteger, readString, type Env } from '../../runtime/index.ts';
 import type { ElasticsearchSinkOptions } from './sinks/elasticsearch-sink.ts';
 
 export type LoggerSinkConfig =
@@ -34,15 +35,8 @@ export interface GeobotLoggerConfig {
   readonly kafka: KafkaConnectionOptions;
   /** KAFKA_TOPIC (default info_in), KAFKA_GROUP_ID (default geobot-logger), KAFKA_BATCH_SIZE… */
   readonly consumer: ResolvedConsumerOptions;
-  readonly metrics: {
-    /** METRICS_ENABLED, default true. */
-    readonly enabled: boolean;
-    readonly host: string;
-    /** METRICS_PORT (":9095", "9095" or "127.0.0.1:9095"), default :9095. */
-    readonly port: number;
-    /** METRICS_PATH, default /metrics. */
-    readonly path: string;
-  };
+  /** METRICS_ENABLED, METRICS_PORT (default :9095, all interfaces), METRICS_PATH (default /metrics). */
+  readonly metrics: MetricsEndpoint;
   /** Elasticsearch when ELASTICSEARCH_URL is set, else the PostgreSQL log table of DATABASE_URL. */
   readonly sink: LoggerSinkConfig;
 }
@@ -66,26 +60,20 @@ export const GEOBOT_LOGGER_DEFAULTS = Object.freeze({
 export function readGeobotLoggerConfig(env: Env): GeobotLoggerConfig {
   const d = GEOBOT_LOGGER_DEFAULTS;
   const name = readString(env, 'APP_NAME', d.name);
-  const hasBrokers = readString(env, 'KAFKA_BOOTSTRAP_SERVERS') ?? readString(env, 'KAFKA_BROKER_LIST');
-  const kafka = readKafkaConfig(hasBrokers ? env : { ...env, KAFKA_BROKER_LIST: d.brokers }, name)!;
+  const kafka = readServiceKafka(env, name, d.brokers);
   // The seed's topic and group unless KAFKA_TOPIC / KAFKA_GROUP_ID say otherwise.
   const consumer = readConsumerOptions({
     ...env,
     KAFKA_TOPIC: readString(env, 'KAFKA_TOPIC', d.topic),
     KAFKA_GROUP_ID: readString(env, 'KAFKA_GROUP_ID', d.groupId),
   });
-  const metricsPath = readString(env, 'METRICS_PATH', d.metricsPath);
-  if (!metricsPath.startsWith('/')) throw invalid('METRICS_PATH', metricsPath, 'a path such as /metrics');
+  const metrics = readMetricsEndpoint(env, { port: d.metricsPort, path: d.metricsPath });
   return Object.freeze({
     name,
     logLevel: readChoice(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     kafka,
     consumer,
-    metrics: Object.freeze({
-      enabled: readBoolean(env, 'METRICS_ENABLED', true),
-      ...parseListen(readString(env, 'METRICS_PORT', d.metricsPort)),
-      path: metricsPath,
-    }),
+    metrics,
     sink: readSink(env),
   });
 }
@@ -95,11 +83,11 @@ function readSink(env: Env): LoggerSinkConfig {
   const url = readString(env, 'ELASTICSEARCH_URL');
   if (url !== undefined) {
     if (!/^https?:$/.test(URL.parse(url)?.protocol ?? ''))
-      throw invalid('ELASTICSEARCH_URL', url, 'an http(s) URL such as http://127.0.0.1:9200');
+      throw invalidSetting('ELASTICSEARCH_URL', url, 'an http(s) URL such as http://127.0.0.1:9200');
     const index = readString(env, 'ELASTICSEARCH_INDEX', d.index);
     // Elasticsearch's own rules for index names.
     if (!/^[a-z0-9][^\\/*?"<>| ,#:A-Z]*$/.test(index) || index.length > 255)
-      throw invalid('ELASTICSEARCH_INDEX', index, 'a lower-case index name such as logger-service');
+      throw invalidSetting('ELASTICSEARCH_INDEX', index, 'a lower-case index name such as logger-service');
     const username = readString(env, 'ELASTICSEARCH_USERNAME');
     const password = readString(env, 'ELASTICSEARCH_PASSWORD');
     if (username !== undefined && password === undefined)
@@ -136,22 +124,8 @@ function readSink(env: Env): LoggerSinkConfig {
     ['DATABASE_SCHEMA', schema],
     ['GEOBOT_LOG_TABLE', table],
   ] as const) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) throw invalid(name, value, 'a lower-case SQL identifier');
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value))
+      throw invalidSetting(name, value, 'a lower-case SQL identifier');
   }
   return Object.freeze({ kind: 'postgres' as const, url: databaseUrl, schema, table });
-}
-
-/** Go's listen address forms, as consumer-service reads them: ":9095", "9095", "127.0.0.1:9095". */
-function parseListen(value: string): { host: string; port: number } {
-  const match = /^(?:(.*):)?(\d{1,5})$/.exec(value);
-  const port = Number(match?.[2]);
-  if (!match || port > 65535) throw invalid('METRICS_PORT', value, 'a port such as :9095 or 9095');
-  return { host: match[1] || '0.0.0.0', port };
-}
-
-function invalid(name: string, value: string, expected: string): StreamForgeError {
-  return new StreamForgeError(
-    ErrorCodes.INVALID_CONFIG,
-    `${name}="${value}" is invalid: expected ${expected}`,
-  );
 }

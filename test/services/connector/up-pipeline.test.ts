@@ -1,14 +1,15 @@
 // Seed 004, Example 1's historical pipeline (both loaders and both connectors) through `streamforge up`
 // against the fake Binance: the queue finishes and both collections are full, with no gap.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PGliteClient } from '../../../src/store/index.ts';
 import { PostgresSink } from '../../../src/services/connector/index.ts';
-import { BinancePeer } from '../../support/binance-peer/binance-peer.ts';
-import { startCli, type CliProcess } from '../../support/cli.ts';
+import type { BinancePeer } from '../../support/binance-peer/binance-peer.ts';
+import type { CliProcess } from '../../support/cli.ts';
+import { startUpWithPeer, stopUpWithPeer } from '../../support/up-with-peer.ts';
 import { waitFor } from '../../support/wait.ts';
 import { SEED_HISTORICAL } from '../queue-manager/harness.ts';
 
@@ -19,23 +20,9 @@ describe('streamforge up: the seed historical pipeline against the fake Binance'
   const dir = mkdtempSync(join(tmpdir(), 'sf-up-'));
 
   before(async () => {
-    peer = await new BinancePeer({ tradesPerMinute: 1 }).start();
-    up = startCli(['up', '--port', '0', '--data-dir', dir, '--log-level', 'warn'], {
-      BINANCE_API_URL: peer.apiUrl,
-      BINANCE_WS_URL: peer.wsUrl,
-      LOADING_INTERVAL_SECONDS: '1',
-    });
-    url = await up.waitForOutput(
-      'streamforge up to listen',
-      /StreamForge is up in [^:]+: (http:\/\/\S+)/,
-      60_000,
-    );
+    ({ peer, up, url } = await startUpWithPeer(dir, { tradesPerMinute: 1 }));
   });
-  after(async () => {
-    await up.stop('SIGTERM');
-    await peer.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopUpWithPeer({ peer, up }, dir));
 
   it('runs both loaders and both connectors to finished and fills both collections', async () => {
     const started = await fetch(`${url}/queues/start`, {

@@ -5,8 +5,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MemoryBus } from '../../../src/bus/index.ts';
-import { InlineLauncher } from '../../../src/launcher/index.ts';
-import { createLogger } from '../../../src/runtime/index.ts';
 import { createGnnTrainerDefinition } from '../../../src/services/gnn-trainer/definition.ts';
 import { loadLatestModel } from '../../../src/services/gnn-trainer/market/model-store.ts';
 import type { GraphData } from '../../../src/services/graph-builder/graph-data.ts';
@@ -15,7 +13,7 @@ import type { QueueManager } from '../../../src/services/queue-manager/index.ts'
 import type { PostgresClient } from '../../../src/store/index.ts';
 import { openTestDatabase, testDatabaseUrl } from '../../support/postgres.ts';
 import { waitFor } from '../../support/wait.ts';
-import { api, startManager, testConfig, testSchema } from '../queue-manager/harness.ts';
+import { api, startInlineManager, testConfig, testSchema } from '../queue-manager/harness.ts';
 import { marketGraph } from './market-graphs.ts';
 
 describe('a gnn_train queue', () => {
@@ -45,12 +43,7 @@ describe('a gnn_train queue', () => {
       workers: { env: { DATABASE_URL: testDatabaseUrl, GNN_EPOCHS: '50' } },
       definitions,
     });
-    const launcher = new InlineLauncher({
-      bus,
-      catalog,
-      logger: createLogger({ service: 'job', level: 'silent' }),
-    });
-    manager = await startManager({ config, sql, bus, launcher, catalog });
+    manager = await startInlineManager({ config, sql, bus, catalog });
     http = api(manager);
   });
 

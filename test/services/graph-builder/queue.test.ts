@@ -7,14 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MemoryBus } from '../../../src/bus/index.ts';
 import { jobCommandEntries } from '../../../src/cli/job-commands.ts';
-import { InlineLauncher } from '../../../src/launcher/index.ts';
-import { createLogger } from '../../../src/runtime/index.ts';
 import { readGraph, readGraphSummary } from '../../../src/services/graph-builder/index.ts';
 import { JOB_DEFINITIONS, createJobCatalog } from '../../../src/services/job-catalogue.ts';
 import type { QueueManager } from '../../../src/services/queue-manager/index.ts';
 import type { PostgresClient } from '../../../src/store/index.ts';
 import { waitFor } from '../../support/wait.ts';
-import { api, startManager, testConfig, testSchema } from '../queue-manager/harness.ts';
+import { api, startInlineManager, testConfig, testSchema } from '../queue-manager/harness.ts';
 
 interface JobView {
   target: string;
@@ -41,12 +39,7 @@ describe('graph-builder in a queue', () => {
       simulation: config.simulation,
       workers: { env: { DATABASE_URL: schema.url } },
     });
-    const launcher = new InlineLauncher({
-      bus,
-      catalog,
-      logger: createLogger({ service: 'job', level: 'silent' }),
-    });
-    manager = await startManager({ config, sql, bus, launcher, catalog });
+    manager = await startInlineManager({ config, sql, bus, catalog });
     http = api(manager);
   });
   after(async () => {

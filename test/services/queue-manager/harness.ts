@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../../../src/bus/index.ts';
-import type { JobCatalog, JobLauncher } from '../../../src/launcher/index.ts';
+import { InlineLauncher, type JobCatalog, type JobLauncher } from '../../../src/launcher/index.ts';
 import type { Telemetry } from '../../../src/protocol/index.ts';
 import { createLogger } from '../../../src/runtime/index.ts';
 import {
@@ -33,52 +33,16 @@ type LooseJob = Omit<JobView, 'last_event' | 'error' | 'launched_at' | 'finished
   duration_seconds: number;
 };
 import { PostgresClient, type SqlClient } from '../../../src/store/index.ts';
+import { SEED_EXAMPLE_1, SEED_EXAMPLE_2 } from '../../support/seed-examples.ts';
 
-export const SEED_HISTORICAL = {
-  symbol: 'BTCUSDT',
-  time_range: '2024-06-01:2024-06-30',
-  requests: [
-    { target: 'loader-producer', type: 'api_candles_5m', interval: '5m' },
-    { target: 'loader-producer', type: 'api_trades' },
-    { target: 'arango-connector', type: 'api_candles_5m' },
-    { target: 'arango-connector', type: 'api_trades' },
-    {
-      target: 'graph-builder',
-      type: 'gnn_graph',
-      collection_inputs: ['btc_candles_5m_2024_06', 'btc_trades_2024_06'],
-      collection_output: 'btc_graph_2024_06',
-    },
-    {
-      target: 'gnn-trainer',
-      type: 'gnn_train',
-      graph_collection: 'btc_graph_2024_06',
-      model_output: 'gnn_model_btc_2024_06',
-    },
-  ],
-};
+/** Seed 004 example 1, as the seed gives it. */
+export const SEED_HISTORICAL = SEED_EXAMPLE_1;
 
+/** Seed 004 example 2 with its jobs under the alias "microservices", so the alias is exercised too. */
 export const SEED_REALTIME = {
-  symbol: 'BTCUSDT',
-  time_range: '2024-08-01:2024-08-01',
-  microservices: [
-    { target: 'loader-producer', type: 'ws_candles_1m' },
-    { target: 'loader-producer', type: 'ws_trades' },
-    { target: 'arango-connector', type: 'ws_candles_1m' },
-    { target: 'arango-connector', type: 'ws_trades' },
-    {
-      target: 'graph-builder',
-      type: 'realtime_graph',
-      collection_inputs: ['btc_ws_candles_1m_2024_08_01', 'btc_ws_trades_2024_08_01'],
-      collection_output: 'btc_graph_rt_2024_08_01',
-    },
-    {
-      target: 'gnn-trainer',
-      type: 'realtime_gnn_infer',
-      graph_collection: 'btc_graph_rt_2024_08_01',
-      inference_interval: '5m',
-    },
-    { target: 'visualizer', type: 'graph_metrics_stream', source: 'btc_graph_rt_2024_08_01' },
-  ],
+  symbol: SEED_EXAMPLE_2.symbol,
+  time_range: SEED_EXAMPLE_2.time_range,
+  microservices: SEED_EXAMPLE_2.requests,
 };
 
 /** Manager settings for tests: short timeouts, quick simulated jobs, a unique group and topics. */
@@ -100,6 +64,22 @@ export function testConfig(env: Record<string, string> = {}): QueueManagerConfig
     },
     { port: 0, host: '127.0.0.1' },
   );
+}
+
+/** startManager with every job run in-process by an InlineLauncher (its jobs' logs silenced). */
+export function startInlineManager(options: {
+  config: QueueManagerConfig;
+  sql: SqlClient;
+  bus: Bus;
+  catalog: JobCatalog;
+}): Promise<QueueManager> {
+  const { bus, catalog } = options;
+  const launcher = new InlineLauncher({
+    bus,
+    catalog,
+    logger: createLogger({ service: 'job', level: 'silent' }),
+  });
+  return startManager({ ...options, launcher });
 }
 
 export function startManager(options: {

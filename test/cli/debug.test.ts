@@ -64,6 +64,15 @@ describe('streamforge debug', { skip: kafkaSkipReason }, () => {
       topics,
       queueId,
     );
+    // A failed assertion must not leave the dummy running: the file would never end.
+    try {
+      await pingAndStop(job, queueId);
+    } finally {
+      job.terminate();
+    }
+  });
+
+  async function pingAndStop(job: ReturnType<typeof startDummy>, queueId: string): Promise<void> {
     await recorder.waitFor(job.telemetryId, 'started');
     const follow = debug(['--queue-id', queueId, '--follow'], /interrupted/);
     await waitFor('follower ready', () => follow.lines.some((l) => l.startsWith('following')));
@@ -78,6 +87,9 @@ describe('streamforge debug', { skip: kafkaSkipReason }, () => {
       '3',
       '--interval',
       '0.1',
+      // Generous on a loaded machine: the default 5 s per pong is for people, not for CI.
+      '--timeout',
+      '30',
     ]);
     assert.equal(await ping.exited, 0);
     const rounds = ping.lines.filter((l) =>
@@ -95,7 +107,7 @@ describe('streamforge debug', { skip: kafkaSkipReason }, () => {
       follow.lines.join('\n'),
     );
     assert.ok(follow.lines.some((l) => / interrupted +dummy-service__/.test(l)));
-  });
+  }
 
   it('refuses a bad command with a clear message and exit code 2', async () => {
     const run = debug(['--queue-id', 'x', '--command', 'reboot']);

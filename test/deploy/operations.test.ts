@@ -67,7 +67,7 @@ describe('docs/operations.md', () => {
       const counts = runBlock('render', dir);
       assert.match(counts, /distributed\.yaml:1[0-9]\b/);
       assert.match(counts, /embedded\.yaml:\d+/);
-      assert.match(counts, /strimzi\.yaml:10\b/);
+      assert.match(counts, /strimzi\.yaml:12\b/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -84,18 +84,8 @@ export interface CandleSeries {
   bars: { t: number; o: number; h: number; l: number; c: number; v: number; n: number }[];
 }
 
-export interface GraphView {
-  collection: string;
-  symbol: string;
-  interval: string;
-  node_count: number;
-  edge_count: number;
-  truncated: boolean;
-  communities: number;
-  modularity: number;
-  nodes: { t: number; close: number; community: number }[];
-  edges: [number, number, number, number][];
-}
+// The server's type: the route and the page cannot drift apart (a type-only import, erased by esbuild).
+export type { GraphView } from '../../src/services/queue-manager/graphs/graph-view-type.ts';
 
 /** What the visualizer (graph_metrics_stream) reports in its `loading` events as `graph_metrics`. */
 export interface VisualizerMetrics {

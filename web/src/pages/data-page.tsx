@@ -5,8 +5,6 @@ const NAME = '^[a-z0-9_][a-z0-9_\\-]{0,57}$';
 
 /** Opens a collection's candle chart or a graph collection by name. */
 export function DataPage() {
-  const [collection, setCollection] = useState('');
-  const [graph, setGraph] = useState('');
   return (
     <section aria-labelledby="data-title">
       <h1 id="data-title">Data</h1>
@@ -14,42 +12,51 @@ export function DataPage() {
         Collections are the datasets the connectors and the graph-builder write. A queue's page links to each
         of its outputs.
       </p>
-      <form
-        class="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (collection) navigate(href.collection(collection.trim()));
-        }}
-      >
-        <label for="collection-name">Candle collection</label>
-        <input
-          id="collection-name"
-          pattern={NAME}
-          placeholder="btcusdt_synthetic_candles_5m_2024_06_01"
-          value={collection}
-          onInput={(e) => setCollection(e.currentTarget.value)}
-          required
-        />
-        <button type="submit">Open chart</button>
-      </form>
-      <form
-        class="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (graph) navigate(href.graph(graph.trim()));
-        }}
-      >
-        <label for="graph-name">Graph collection</label>
-        <input
-          id="graph-name"
-          pattern={NAME}
-          placeholder="btc_graph_2024_06"
-          value={graph}
-          onInput={(e) => setGraph(e.currentTarget.value)}
-          required
-        />
-        <button type="submit">Open graph</button>
-      </form>
+      <OpenByName
+        id="collection-name"
+        label="Candle collection"
+        placeholder="btcusdt_synthetic_candles_5m_2024_06_01"
+        button="Open chart"
+        open={(name) => navigate(href.collection(name))}
+      />
+      <OpenByName
+        id="graph-name"
+        label="Graph collection"
+        placeholder="btc_graph_2024_06"
+        button="Open graph"
+        open={(name) => navigate(href.graph(name))}
+      />
     </section>
+  );
+}
+
+/** One labelled name field and its submit button. */
+function OpenByName(props: {
+  id: string;
+  label: string;
+  placeholder: string;
+  button: string;
+  open: (name: string) => void;
+}) {
+  const [name, setName] = useState('');
+  return (
+    <form
+      class="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (name) props.open(name.trim());
+      }}
+    >
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        pattern={NAME}
+        placeholder={props.placeholder}
+        value={name}
+        onInput={(e) => setName(e.currentTarget.value)}
+        required
+      />
+      <button type="submit">{props.button}</button>
+    </form>
   );
 }

@@ -5,6 +5,10 @@ import type { KafkaConnectionOptions } from '../bus/kafka/options.ts';
 import { ErrorCodes, StreamForgeError } from '../protocol/index.ts';
 import { readBoolean, readString, type Env } from '../runtime/config/env.ts';
 import { readKafkaConfig } from '../runtime/config/kafka-config.ts';
+import type { Registry } from 'prom-client';
+import type { Health } from '../runtime/http/health.ts';
+import { ServiceHttpServer } from '../runtime/http/service-http-server.ts';
+import type { Logger } from '../runtime/logger.ts';
 
 export interface MetricsEndpoint {
   /** METRICS_ENABLED, default true: serve /metrics and /health/*. */
@@ -44,4 +48,28 @@ export function invalidSetting(name: string, value: string, expected: string): S
     ErrorCodes.INVALID_CONFIG,
     `${name}="${value}" is invalid: expected ${expected}`,
   );
+}
+
+/**
+ * Serves /metrics and /health/* on `endpoint` when it is enabled (both services do it the same way at
+ * start); resolves to the server and its port, or undefined when metrics are off.
+ */
+export async function serveMetrics(
+  endpoint: MetricsEndpoint,
+  registry: Registry,
+  health: Health,
+  logger: Logger,
+): Promise<{ server: ServiceHttpServer; port: number } | undefined> {
+  if (!endpoint.enabled) return undefined;
+  const server = new ServiceHttpServer({
+    registry,
+    health,
+    port: endpoint.port,
+    host: endpoint.host,
+    metricsPath: endpoint.path,
+    logger,
+  });
+  const port = await server.listen();
+  logger.info({ port }, `metrics on http://localhost:${port}${endpoint.path}`);
+  return { server, port };
 }

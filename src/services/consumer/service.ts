@@ -1,13 +1,9 @@
 import { Counter, type Registry } from 'prom-client';
 import { KafkaBus, type Bus } from '../../bus/index.ts';
 import { EventConsumer } from '../../consumer/index.ts';
-import {
-  Health,
-  ServiceHttpServer,
-  createLogger,
-  createMetricsRegistry,
-  type Logger,
-} from '../../runtime/index.ts';
+import { serveMetrics } from '../../consumer/service-env.ts';
+import type { ServiceHttpServer } from '../../runtime/index.ts';
+import { Health, createLogger, createMetricsRegistry, type Logger } from '../../runtime/index.ts';
 import { PostgresClient, migrate, type SqlClient } from '../../store/index.ts';
 import type { ConsumerServiceConfig } from './config.ts';
 import { userEventRouter } from './handlers.ts';
@@ -91,18 +87,9 @@ export class ConsumerService {
     this.logger.info({ brokers: kafka.bootstrapServers.join(',') }, 'starting');
     const applied = await migrate(this.#store, this.#users.migrations());
     if (applied.length > 0) this.logger.info({ migrations: applied }, 'database migrated');
-    if (metrics.enabled) {
-      this.#server = new ServiceHttpServer({
-        registry: this.registry,
-        health: this.health,
-        port: metrics.port,
-        host: metrics.host,
-        metricsPath: metrics.path,
-        logger: this.logger,
-      });
-      this.#port = await this.#server.listen();
-      this.logger.info({ port: this.#port }, `metrics on http://localhost:${this.#port}${metrics.path}`);
-    }
+    const served = await serveMetrics(metrics, this.registry, this.health, this.logger);
+    this.#server = served?.server;
+    this.#port = served?.port;
     await this.#bus.connect();
     await this.consumer.start();
     this.health.markStarted();

@@ -1,13 +1,9 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { KafkaBus, type Bus } from '../../bus/index.ts';
 import { EventConsumer } from '../../consumer/index.ts';
-import {
-  Health,
-  ServiceHttpServer,
-  createLogger,
-  createMetricsRegistry,
-  type Logger,
-} from '../../runtime/index.ts';
+import { serveMetrics } from '../../consumer/service-env.ts';
+import type { ServiceHttpServer } from '../../runtime/index.ts';
+import { Health, createLogger, createMetricsRegistry, type Logger } from '../../runtime/index.ts';
 import { PostgresClient } from '../../store/index.ts';
 import type { GeobotLoggerConfig } from './config.ts';
 import { logHandler } from './handler.ts';
@@ -75,18 +71,9 @@ export class GeobotLoggerService {
   async start(): Promise<void> {
     const { metrics, consumer } = this.config;
     this.logger.info({ sink: this.sink.kind, topic: consumer.topic }, 'starting');
-    if (metrics.enabled) {
-      this.#server = new ServiceHttpServer({
-        registry: this.registry,
-        health: this.health,
-        port: metrics.port,
-        host: metrics.host,
-        metricsPath: metrics.path,
-        logger: this.logger,
-      });
-      this.#port = await this.#server.listen();
-      this.logger.info({ port: this.#port }, `metrics on http://localhost:${this.#port}${metrics.path}`);
-    }
+    const served = await serveMetrics(metrics, this.registry, this.health, this.logger);
+    this.#server = served?.server;
+    this.#port = served?.port;
     await this.sink.prepare().catch((error: unknown) => {
       if ((error as { canRetry?: unknown }).canRetry !== true) throw error;
       this.logger.warn({ err: (error as Error).message }, 'sink unavailable at start: will retry per batch');
